@@ -1,0 +1,585 @@
+//! Per-conversation state and the assessment after each message.
+//!
+//! Evidence is kept per cue category from the contact's messages and decays with every further
+//! contact message and with time, so an old stray line fades while a pattern that builds up over
+//! days stays. The risk combines the categories; the level is gated on how many *independent*
+//! categories are present, so that one ambiguous line (or one topic repeated) never alerts, while
+//! secrecy plus an age question plus a move to Snapchat does. The child's messages give context:
+//! a stated young age raises the weight of the contact's cues, and both sides stating similar
+//! young ages (two classmates) lowers it.
+//!
+//! The state holds no message text, only numbers, categories and message ids, so it can be stored.
+
+use crate::config::Sensitivity;
+use crate::cues::{Category, CueHit, Stage};
+use crate::error::{Error, ErrorKind};
+use crate::message::Role;
+use serde::{Deserialize, Serialize};
+
+/// How worried the engine is, in increasing order.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing of note.
+    #[default]
+    None,
+    /// Some signs; keep watching, tell no one yet.
+    Watch,
+    /// Several signs together: a calm warning.
+    Warn,
+    /// A clear grooming pattern: alert.
+    Alert,
+}
+
+impl Level {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Watch => "watch",
+            Level::Warn => "warn",
+            Level::Alert => "alert",
+        }
+    }
+}
+
+/// Risk thresholds (0–100) of one sensitivity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// From this risk on, `watch`.
+    pub watch: u8,
+    /// From this risk on, `warn`.
+    pub warn: u8,
+    /// From this risk on, `alert`.
+    pub alert: u8,
+}
+
+impl Thresholds {
+    /// The thresholds of a sensitivity.
+    pub fn of(sensitivity: Sensitivity) -> Thresholds {
+        match sensitivity {
+            Sensitivity::Relaxed => Thresholds {
+                watch: 25,
+                warn: 50,
+                alert: 75,
+            },
+            Sensitivity::Balanced => Thresholds {
+                watch: 20,
+                warn: 40,
+                alert: 65,
+            },
+            Sensitivity::Strict => Thresholds {
+                watch: 15,
+                warn: 30,
+                alert: 50,
+            },
+        }
+    }
+
+    fn level(&self, risk: u8) -> Level {
+        if risk >= self.alert {
+            Level::Alert
+        } else if risk >= self.warn {
+            Level::Warn
+        } else if risk >= self.watch {
+            Level::Watch
+        } else {
+            Level::None
+        }
+    }
+}
+
+/// Tuning constants of the tracker, named so the reasoning behind each stays next to it.
+pub(crate) mod tuning {
+    /// Evidence kept after each further contact message: a half-life of about 70 contact
+    /// messages, so a pattern spread over an evening of chat adds up, a stray line from last
+    /// month does not.
+    pub const DECAY_PER_MESSAGE: f32 = 0.99;
+    /// Half-life of evidence in seconds when message times are known: one week.
+    pub const HALF_LIFE_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+    /// A category counts as present from this much evidence on (one clear hit, or a few weak).
+    pub const PRESENT: f32 = 0.5;
+    /// Evidence per category is capped, so one topic repeated cannot carry the risk alone.
+    pub const CAP: f32 = 1.5;
+    /// Scale of the saturating risk curve: risk = 100 * (1 - exp(-strength / SCALE)).
+    pub const SCALE: f32 = 2.5;
+    /// Weight of messages whose author is unknown, relative to the contact's.
+    pub const UNKNOWN_ROLE_FACTOR: f32 = 0.8;
+    /// Extra weight per further hit of a category within one message (long segments).
+    pub const REPEAT_IN_MESSAGE: f32 = 0.25;
+    /// Most further hits counted within one message.
+    pub const MAX_REPEATS: usize = 4;
+    /// The child is known to be 15 or younger: the contact's cues weigh this much more.
+    pub const YOUNG_CHILD_FACTOR: f32 = 1.3;
+    /// Both sides said they are minors of about the same age: cues weigh this much.
+    pub const PEER_FACTOR: f32 = 0.6;
+    /// Message ids kept per category for the reasons.
+    pub const IDS_PER_CATEGORY: usize = 5;
+}
+
+/// Evidence for one category.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Current evidence, after decay.
+    pub weight: f32,
+    /// Ids of the latest messages that carried it, oldest first.
+    pub message_ids: Vec<String>,
+}
+
+/// Everything the engine remembers about one conversation. Holds no message text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationState {
+    /// The state format version; [`ConversationState::check`] rejects others.
+    pub format: u32,
+    /// Messages observed, all roles.
+    pub messages: u32,
+    /// Messages from the contact.
+    pub contact_messages: u32,
+    /// Messages from the child.
+    pub child_messages: u32,
+    /// Messages of unknown author.
+    pub unknown_messages: u32,
+    /// Evidence per category, indexed as [`Category::ALL`].
+    pub evidence: Vec<Evidence>,
+    /// Age the contact stated, if any.
+    pub contact_age: Option<u8>,
+    /// Age the child stated, if any.
+    pub child_age: Option<u8>,
+    /// Time of the latest message with a time, Unix seconds.
+    pub last_time: Option<f64>,
+    /// Highest level reached so far.
+    pub peak_level: Level,
+    /// Highest risk reached so far.
+    pub peak_risk: u8,
+    /// Furthest stage reached so far.
+    pub peak_stage: Stage,
+    /// Level at which the user was last notified.
+    pub notified_level: Level,
+    /// Categories present when the user was last notified.
+    pub notified_categories: Vec<Category>,
+}
+
+impl Default for ConversationState {
+    fn default() -> Self {
+        ConversationState {
+            format: ConversationState::FORMAT,
+            messages: 0,
+            contact_messages: 0,
+            child_messages: 0,
+            unknown_messages: 0,
+            evidence: vec![Evidence::default(); Category::ALL.len()],
+            contact_age: None,
+            child_age: None,
+            last_time: None,
+            peak_level: Level::None,
+            peak_risk: 0,
+            peak_stage: Stage::None,
+            notified_level: Level::None,
+            notified_categories: Vec::new(),
+        }
+    }
+}
+
+/// Why the risk is what it is: one category, in words for a parent and for the young user.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    /// The cue category.
+    pub category: Category,
+    /// The stage the category belongs to.
+    pub stage: Stage,
+    /// A plain sentence for a parent.
+    pub parent: String,
+    /// A plain sentence for a 10–15-year-old.
+    pub child: String,
+    /// Ids of the messages that carried it, oldest first.
+    pub message_ids: Vec<String>,
+}
+
+/// The engine's verdict after one message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assessment {
+    /// 0 to 100.
+    pub risk: u8,
+    /// The level the risk maps to, after the gates on independent categories.
+    pub level: Level,
+    /// The furthest stage present now.
+    pub stage: Stage,
+    /// The reasons, strongest first; empty below `watch`.
+    pub reasons: Vec<Reason>,
+    /// `true` when this message raised the level to `warn` or `alert`, or added a new reason at
+    /// that level: the moment to tell someone. Never `true` twice for the same evidence.
+    pub notify: bool,
+    /// The cues found in this message, with byte spans into its text.
+    pub hits: Vec<CueHit>,
+    /// 0-based index of this message in the conversation.
+    pub message_index: u32,
+    /// Age the contact stated, if any.
+    pub contact_age: Option<u8>,
+    /// Age the child stated (or the configured age), if any.
+    pub child_age: Option<u8>,
+}
+
+impl ConversationState {
+    /// The current state format.
+    pub const FORMAT: u32 = 1;
+
+    /// Checks state read back from storage: right format, one evidence slot per category, no
+    /// non-finite numbers. Anything else is an `InvalidState` error, so bad storage never
+    /// produces nonsense scores.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.format != Self::FORMAT {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                format!(
+                    "state format {} is not the supported {}",
+                    self.format,
+                    Self::FORMAT
+                ),
+            ));
+        }
+        if self.evidence.len() != Category::ALL.len() {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                format!(
+                    "state has {} evidence slots, expected {}",
+                    self.evidence.len(),
+                    Category::ALL.len()
+                ),
+            ));
+        }
+        if self
+            .evidence
+            .iter()
+            .any(|e| !e.weight.is_finite() || e.weight < 0.0)
+            || self.last_time.is_some_and(|t| !t.is_finite())
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                "state holds a negative or non-finite number",
+            ));
+        }
+        Ok(())
+    }
+
+    fn evidence_of(&self, category: Category) -> f32 {
+        Category::ALL
+            .iter()
+            .position(|c| *c == category)
+            .and_then(|i| self.evidence.get(i))
+            .map_or(0.0, |e| e.weight)
+    }
+
+    /// Categories with enough evidence to count, strongest first (age statements excluded).
+    pub fn present_categories(&self) -> Vec<Category> {
+        let mut present: Vec<(Category, f32)> = Category::ALL
+            .iter()
+            .zip(&self.evidence)
+            .filter(|(c, e)| **c != Category::AgeStatement && e.weight >= tuning::PRESENT)
+            .map(|(c, e)| (*c, e.weight * c.gravity()))
+            .collect();
+        present.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        present.into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// Applies one message's cues. `child_age_config` is the configured age of the child.
+    pub(crate) fn update(
+        &mut self,
+        role: Role,
+        message_id: &str,
+        time: Option<f64>,
+        hits: &[CueHit],
+        child_age_config: Option<u8>,
+    ) {
+        self.messages = self.messages.saturating_add(1);
+        match role {
+            Role::Contact => self.contact_messages = self.contact_messages.saturating_add(1),
+            Role::Child => self.child_messages = self.child_messages.saturating_add(1),
+            Role::Unknown => self.unknown_messages = self.unknown_messages.saturating_add(1),
+        }
+        self.decay_for_time(time);
+        // Stated ages: the first plausible one per side sticks (people rarely restate it).
+        for hit in hits.iter().filter(|h| h.category == Category::AgeStatement) {
+            match role {
+                Role::Contact if self.contact_age.is_none() => self.contact_age = hit.age,
+                Role::Child if self.child_age.is_none() => self.child_age = hit.age,
+                _ => {}
+            }
+        }
+        if role == Role::Child {
+            return;
+        }
+        for e in &mut self.evidence {
+            e.weight *= tuning::DECAY_PER_MESSAGE;
+        }
+        let role_factor = if role == Role::Unknown {
+            tuning::UNKNOWN_ROLE_FACTOR
+        } else {
+            1.0
+        };
+        for (i, &category) in Category::ALL.iter().enumerate() {
+            if category == Category::AgeStatement {
+                continue;
+            }
+            let mut weights: Vec<f32> = hits
+                .iter()
+                .filter(|h| h.category == category)
+                .map(|h| h.weight)
+                .collect();
+            if weights.is_empty() {
+                continue;
+            }
+            weights.sort_by(|a, b| b.total_cmp(a));
+            let repeats = (weights.len() - 1).min(tuning::MAX_REPEATS) as f32;
+            let gain = weights[0] * (1.0 + tuning::REPEAT_IN_MESSAGE * repeats) * role_factor;
+            let Some(slot) = self.evidence.get_mut(i) else {
+                continue;
+            };
+            slot.weight = (slot.weight + gain).min(tuning::CAP);
+            if !message_id.is_empty()
+                && slot.message_ids.last().map(String::as_str) != Some(message_id)
+            {
+                slot.message_ids.push(message_id.to_string());
+                if slot.message_ids.len() > tuning::IDS_PER_CATEGORY {
+                    slot.message_ids.remove(0);
+                }
+            }
+        }
+        self.update_age_gap(message_id, child_age_config);
+    }
+
+    fn decay_for_time(&mut self, time: Option<f64>) {
+        let Some(now) = time.filter(|t| t.is_finite()) else {
+            return;
+        };
+        if let Some(before) = self.last_time {
+            let elapsed = now - before;
+            if elapsed > 0.0 {
+                let keep = 0.5f64.powf(elapsed / tuning::HALF_LIFE_SECONDS) as f32;
+                for e in &mut self.evidence {
+                    e.weight *= keep;
+                }
+            }
+        }
+        if self.last_time.is_none_or(|t| now > t) {
+            self.last_time = Some(now);
+        }
+    }
+
+    /// The child's age as far as known: stated in the chat, else configured.
+    pub fn known_child_age(&self, child_age_config: Option<u8>) -> Option<u8> {
+        self.child_age.or(child_age_config)
+    }
+
+    /// A stated adult contact talking to a known minor is itself evidence of an age gap.
+    fn update_age_gap(&mut self, message_id: &str, child_age_config: Option<u8>) {
+        let (Some(contact), Some(child)) =
+            (self.contact_age, self.known_child_age(child_age_config))
+        else {
+            return;
+        };
+        if contact >= 18 && child <= 17 && contact.saturating_sub(child) >= 4 {
+            if let Some(i) = Category::ALL.iter().position(|c| *c == Category::AgeGap) {
+                if let Some(slot) = self.evidence.get_mut(i) {
+                    if slot.weight < 1.0 {
+                        slot.weight = 1.0;
+                        if !message_id.is_empty() {
+                            slot.message_ids.push(message_id.to_string());
+                            if slot.message_ids.len() > tuning::IDS_PER_CATEGORY {
+                                slot.message_ids.remove(0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The contact's cues weigh more with a known young child and less between stated peers.
+    fn age_factor(&self, child_age_config: Option<u8>) -> f32 {
+        let child = self.known_child_age(child_age_config);
+        if let (Some(contact), Some(child)) = (self.contact_age, child) {
+            if contact <= 17 && child <= 17 && contact.abs_diff(child) <= 2 {
+                return tuning::PEER_FACTOR;
+            }
+        }
+        match child {
+            Some(age) if age <= 15 => tuning::YOUNG_CHILD_FACTOR,
+            _ => 1.0,
+        }
+    }
+
+    /// The risk and level now, with the gates on independent categories.
+    pub(crate) fn risk(
+        &self,
+        sensitivity: Sensitivity,
+        child_age_config: Option<u8>,
+    ) -> (u8, Level, Vec<Category>) {
+        let thresholds = Thresholds::of(sensitivity);
+        let present = self.present_categories();
+        let strength: f32 = Category::ALL
+            .iter()
+            .map(|c| c.gravity() * self.evidence_of(*c).min(tuning::CAP))
+            .sum::<f32>()
+            * self.age_factor(child_age_config);
+        let raw = (100.0 * (1.0 - (-strength / tuning::SCALE).exp()))
+            .round()
+            .clamp(0.0, 100.0) as u8;
+        // Gates: one category alone stays below warn; two stay below alert unless one of them is
+        // coercion or the pair is sexual talk across a stated age gap.
+        let severe = present.contains(&Category::Coercion)
+            || (present.contains(&Category::Sexual) && present.contains(&Category::AgeGap));
+        let cap = match present.len() {
+            0 | 1 => thresholds.warn.saturating_sub(1),
+            2 if !severe => thresholds.alert.saturating_sub(1),
+            _ => 100,
+        };
+        let risk = raw.min(cap);
+        (risk, thresholds.level(risk), present)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(category: Category, weight: f32) -> CueHit {
+        CueHit {
+            category,
+            weight,
+            start: 0,
+            end: 0,
+            age: None,
+        }
+    }
+
+    #[test]
+    fn one_category_repeated_never_reaches_warn() {
+        let mut s = ConversationState::default();
+        for i in 0..50 {
+            s.update(
+                Role::Contact,
+                &i.to_string(),
+                None,
+                &[hit(Category::Secrecy, 1.0)],
+                None,
+            );
+        }
+        let (risk, level, present) = s.risk(Sensitivity::Strict, Some(12));
+        assert_eq!(present, vec![Category::Secrecy]);
+        assert!(level < Level::Warn, "risk {risk} level {level:?}");
+    }
+
+    #[test]
+    fn three_independent_categories_alert() {
+        let mut s = ConversationState::default();
+        s.update(
+            Role::Contact,
+            "a",
+            None,
+            &[hit(Category::AgeProbe, 0.8)],
+            None,
+        );
+        s.update(
+            Role::Contact,
+            "b",
+            None,
+            &[hit(Category::Secrecy, 0.8)],
+            None,
+        );
+        s.update(
+            Role::Contact,
+            "c",
+            None,
+            &[hit(Category::PrivateChannel, 0.8)],
+            None,
+        );
+        s.update(
+            Role::Contact,
+            "d",
+            None,
+            &[hit(Category::RiskCheck, 0.8)],
+            None,
+        );
+        let (_, level, _) = s.risk(Sensitivity::Balanced, None);
+        assert_eq!(level, Level::Alert);
+    }
+
+    #[test]
+    fn evidence_decays_with_time() {
+        let mut s = ConversationState::default();
+        s.update(
+            Role::Contact,
+            "a",
+            Some(0.0),
+            &[hit(Category::Secrecy, 1.0)],
+            None,
+        );
+        s.update(
+            Role::Contact,
+            "b",
+            Some(tuning::HALF_LIFE_SECONDS),
+            &[],
+            None,
+        );
+        let w = s.evidence_of(Category::Secrecy);
+        assert!((w - 0.5 * tuning::DECAY_PER_MESSAGE).abs() < 0.01, "{w}");
+    }
+
+    #[test]
+    fn child_messages_add_no_evidence_but_give_age() {
+        let mut s = ConversationState::default();
+        let age = CueHit {
+            age: Some(13),
+            ..hit(Category::AgeStatement, 1.0)
+        };
+        s.update(
+            Role::Child,
+            "a",
+            None,
+            &[hit(Category::Secrecy, 1.0), age],
+            None,
+        );
+        assert_eq!(s.evidence_of(Category::Secrecy), 0.0);
+        assert_eq!(s.child_age, Some(13));
+    }
+
+    #[test]
+    fn stated_adult_and_young_child_create_age_gap_evidence() {
+        let mut s = ConversationState::default();
+        let adult = CueHit {
+            age: Some(31),
+            ..hit(Category::AgeStatement, 1.0)
+        };
+        s.update(Role::Contact, "a", None, &[adult], Some(12));
+        assert!(s.evidence_of(Category::AgeGap) >= tuning::PRESENT);
+        let mut peers = ConversationState::default();
+        let teen = CueHit {
+            age: Some(13),
+            ..hit(Category::AgeStatement, 1.0)
+        };
+        peers.update(Role::Contact, "a", None, &[teen], Some(13));
+        assert_eq!(peers.evidence_of(Category::AgeGap), 0.0);
+        assert_eq!(peers.age_factor(Some(13)), tuning::PEER_FACTOR);
+    }
+
+    #[test]
+    fn check_rejects_corrupt_state() {
+        let mut s = ConversationState::default();
+        s.check().unwrap();
+        s.evidence[0].weight = f32::NAN;
+        assert_eq!(s.check().unwrap_err().kind(), ErrorKind::InvalidState);
+        let mut s = ConversationState::default();
+        s.evidence.pop();
+        assert_eq!(s.check().unwrap_err().kind(), ErrorKind::InvalidState);
+        let s = ConversationState {
+            format: 99,
+            ..ConversationState::default()
+        };
+        assert_eq!(s.check().unwrap_err().kind(), ErrorKind::InvalidState);
+    }
+}

@@ -1,0 +1,439 @@
+//! Interpretable cue detectors: what in a message looks like a step of grooming.
+//!
+//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues` beside
+//! this file), embedded at compile time and compiled once into a [`regex::RegexSet`] that finds
+//! which patterns match a normalised message in one pass, plus one [`regex::Regex`] per pattern for
+//! the spans. A table looks like this:
+//!
+//! ```text
+//! # comment
+//! [secrecy]                       # a category, by its snake_case name
+//! 0.9  \bkeep (this|it) secret\b  # weight (0 to 1), then a pattern over normalised text
+//! unless  \bsurprise\b            # the category is not counted in a message that matches this
+//! ```
+//!
+//! Patterns are written against the output of [`crate::normalize`]: lower case, no apostrophes,
+//! abbreviations expanded (`u` → `you`, `im` → `i am`, `pic` → `picture`), accents removed.
+//! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the
+//! last is a capture group for a stated age, used by `age_statement` rows).
+
+use crate::error::{Error, ErrorKind};
+use crate::normalize::Normalized;
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+
+/// The grooming stages, in the order in which they usually unfold (O'Connell 2003; Lorenzo-Dus et
+/// al. 2016). Later stages are more serious.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Nothing yet.
+    #[default]
+    None,
+    /// Friendship and trust forming: flattery, gifts.
+    Friendship,
+    /// Gathering personal information: age, school, where the child lives.
+    Information,
+    /// Risk assessment: are the parents around, who reads the child's phone.
+    RiskAssessment,
+    /// Exclusivity: isolation from family and friends, secrecy.
+    Exclusivity,
+    /// Moving to a private channel or camera: another app, a phone number, photos.
+    PrivateChannel,
+    /// Desensitisation: sexual talk, and coercion built on it.
+    Sexual,
+    /// Approach: plans to meet in person.
+    Approach,
+}
+
+impl Stage {
+    /// A short plain name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::None => "none",
+            Stage::Friendship => "building trust",
+            Stage::Information => "gathering personal details",
+            Stage::RiskAssessment => "checking who is watching",
+            Stage::Exclusivity => "isolation and secrecy",
+            Stage::PrivateChannel => "moving to a private channel",
+            Stage::Sexual => "sexual talk or pressure",
+            Stage::Approach => "planning to meet",
+        }
+    }
+}
+
+macro_rules! categories {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal => $stage:ident, $gravity:literal; )*) => {
+        /// A kind of grooming cue. Each belongs to a [`Stage`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Category {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Category {
+            /// Every category, in a fixed order (the index used in state).
+            pub const ALL: &'static [Category] = &[ $( Category::$variant, )* ];
+
+            /// The snake_case name used in tables, JSON and the CLI.
+            pub fn name(self) -> &'static str {
+                match self { $( Category::$variant => $name, )* }
+            }
+
+            /// The stage this category belongs to.
+            pub fn stage(self) -> Stage {
+                match self { $( Category::$variant => Stage::$stage, )* }
+            }
+
+            /// How much one unit of this category's evidence weighs in the risk.
+            pub fn gravity(self) -> f32 {
+                match self { $( Category::$variant => $gravity, )* }
+            }
+
+            /// Parses a snake_case name.
+            pub fn from_name(name: &str) -> Option<Category> {
+                match name { $( $name => Some(Category::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+categories! {
+    /// Asking the child's age.
+    AgeProbe = "age_probe" => Information, 0.5;
+    /// Someone stating their own age (context: it feeds the age gap, not the risk by itself).
+    AgeStatement = "age_statement" => None, 0.0;
+    /// Asking for school, town, address.
+    PersonalInfo = "personal_info" => Information, 0.6;
+    /// Flattery and trust: "mature for your age", "you're special".
+    Flattery = "flattery" => Friendship, 0.6;
+    /// Gifts and offers: money, gift cards, in-game currency, "modelling".
+    Gifts = "gifts" => Friendship, 0.7;
+    /// Checking who is around: parents home, alone, who reads the phone.
+    RiskCheck = "risk_check" => RiskAssessment, 1.0;
+    /// Isolating the child: "your parents don't understand you", "only I get you".
+    Isolation = "isolation" => Exclusivity, 1.0;
+    /// Secrecy: don't tell, our secret, delete our chats.
+    Secrecy = "secrecy" => Exclusivity, 1.1;
+    /// Moving to another app or a phone number, or away from moderation.
+    PrivateChannel = "private_channel" => PrivateChannel, 0.9;
+    /// Asking for photos, video, camera.
+    ImageRequest = "image_request" => PrivateChannel, 0.9;
+    /// Plans to meet, pick up, visit.
+    Meeting = "meeting" => Approach, 1.0;
+    /// Sexual talk.
+    Sexual = "sexual" => Sexual, 1.0;
+    /// Coercion and threats, sextortion.
+    Coercion = "coercion" => Sexual, 1.6;
+    /// Talk about the age gap: "age is just a number", "I know I'm older".
+    AgeGap = "age_gap" => Friendship, 1.2;
+}
+
+/// One cue found in a message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CueHit {
+    /// What kind of cue.
+    pub category: Category,
+    /// How sure the pattern is (0 to 1), from the table.
+    pub weight: f32,
+    /// Byte range in the original message text.
+    pub start: usize,
+    /// End of the byte range in the original message text.
+    pub end: usize,
+    /// The stated age, for `age_statement` hits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u8>,
+}
+
+/// The cue tables, embedded in the binary. (language code, table text)
+pub const TABLES: &[(&str, &str)] = &[
+    ("en", include_str!("en.cues")),
+    ("de", include_str!("de.cues")),
+    ("es", include_str!("es.cues")),
+];
+
+/// One row of a table after placeholder expansion.
+#[derive(Clone, Debug)]
+struct Row {
+    category: Category,
+    weight: f32,
+    /// `true` for `unless` rows, which veto their category in a message.
+    veto: bool,
+    regex: Regex,
+}
+
+/// All cue tables, compiled once. Cheap to share; build it with [`CueSet::new`].
+#[derive(Clone, Debug)]
+pub struct CueSet {
+    set: RegexSet,
+    rows: Vec<Row>,
+}
+
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("{YOU}", "(?:you|yu)"),
+    ("{YOUR}", "(?:your|youre|you are|yours|you)"),
+    (
+        "{PARENT}",
+        "(?:parents?|mum|mom|mommy|mummy|mam|mother|dad|daddy|father|folks|step ?(?:mum|mom|dad)|family|grandparents?|gran|grandma|nan)",
+    ),
+    (
+        "{APP}",
+        "(?:snapchat|snap|sc|whatsapp|whats app|wa|telegram|tg|kik|discord|signal|wickr|insta|instagram|ig|skype|facetime|imessage|wechat|viber|threema|session app|line app)",
+    ),
+    (
+        "{PIC}",
+        "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?)",
+    ),
+];
+
+/// Number words accepted as ages in `{AGE}`, with their values (English, German, Spanish).
+pub(crate) const AGE_WORDS: &[(&str, u8)] = &[
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("neun", 9),
+    ("zehn", 10),
+    ("elf", 11),
+    ("zwolf", 12),
+    ("dreizehn", 13),
+    ("vierzehn", 14),
+    ("funfzehn", 15),
+    ("sechzehn", 16),
+    ("siebzehn", 17),
+    ("achtzehn", 18),
+    ("zwanzig", 20),
+    ("dreissig", 30),
+    ("vierzig", 40),
+    ("nueve", 9),
+    ("diez", 10),
+    ("once", 11),
+    ("doce", 12),
+    ("trece", 13),
+    ("catorce", 14),
+    ("quince", 15),
+    ("dieciseis", 16),
+    ("diecisiete", 17),
+    ("dieciocho", 18),
+    ("veinte", 20),
+    ("treinta", 30),
+    ("cuarenta", 40),
+];
+
+fn age_group() -> String {
+    let mut words: Vec<&str> = AGE_WORDS.iter().map(|(w, _)| *w).collect();
+    // Longest first so that "thirteen" is not read as "thirty"-something's prefix.
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    format!("(?P<age>\\d{{1,2}}|{})", words.join("|"))
+}
+
+fn expand(pattern: &str, age: &str) -> String {
+    let mut out = pattern.replace("{AGE}", age);
+    for (name, value) in PLACEHOLDERS {
+        out = out.replace(name, value);
+    }
+    out
+}
+
+/// Parses one table's text into rows. Errors name the language and line.
+fn parse_table(lang: &str, text: &str, age: &str, rows: &mut Vec<Row>) -> Result<(), Error> {
+    let mut category: Option<Category> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = || format!("cue table {lang}, line {}", n + 1);
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            category = Some(Category::from_name(name).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: unknown category {name:?}", at()),
+                )
+            })?);
+            continue;
+        }
+        let Some(category) = category else {
+            return Err(Error::new(
+                ErrorKind::InvalidCueTable,
+                format!("{}: row before any [category]", at()),
+            ));
+        };
+        let (head, pattern) = line
+            .split_once(char::is_whitespace)
+            .map(|(h, p)| (h, p.trim()))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: expected `weight pattern`", at()),
+                )
+            })?;
+        let (veto, weight) = if head == "unless" {
+            (true, 0.0)
+        } else {
+            let w: f32 = head.parse().map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: weight {head:?} is not a number", at()),
+                )
+            })?;
+            if !(0.0..=1.0).contains(&w) {
+                return Err(Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: weight {w} outside 0..=1", at()),
+                ));
+            }
+            (false, w)
+        };
+        let expanded = expand(pattern, age);
+        let regex = Regex::new(&expanded)
+            .map_err(|e| Error::new(ErrorKind::InvalidCueTable, format!("{}: {e}", at())))?;
+        if category == Category::AgeStatement
+            && !veto
+            && regex.capture_names().all(|c| c != Some("age"))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidCueTable,
+                format!("{}: age_statement rows need {{AGE}}", at()),
+            ));
+        }
+        rows.push(Row {
+            category,
+            weight,
+            veto,
+            regex,
+        });
+    }
+    Ok(())
+}
+
+/// Words that, right after a number, show it is not an age ("I'm 5 minutes away").
+const NOT_AGE_UNITS: &[&str] = &[
+    "min", "mins", "minute", "minutes", "hour", "hours", "hrs", "sec", "secs", "seconds", "day",
+    "days", "week", "weeks", "month", "months", "mile", "miles", "km", "k", "percent", "pounds",
+    "lbs", "kg", "kilos", "dollars", "bucks", "euros", "euro", "quid", "am", "pm", "oclock",
+    "feet", "ft", "foot", "cm", "inches", "inch", "times", "points", "pts", "%", "minuten",
+    "stunden", "minutos", "horas", "uhr", "grad", "degrees", "stars", "levels", "level", "items",
+];
+
+fn parse_age(word: &str) -> Option<u8> {
+    if let Ok(n) = word.parse::<u8>() {
+        return Some(n);
+    }
+    AGE_WORDS.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+}
+
+impl CueSet {
+    /// Compiles the embedded tables. Fails only if a table in the source tree is broken, which the
+    /// test suite catches; callers can treat the error as fatal.
+    pub fn new() -> Result<Self, Error> {
+        let age = age_group();
+        let mut rows = Vec::new();
+        for (lang, text) in TABLES {
+            parse_table(lang, text, &age, &mut rows)?;
+        }
+        let set = RegexSet::new(rows.iter().map(|r| r.regex.as_str()))
+            .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?;
+        Ok(CueSet { set, rows })
+    }
+
+    /// How many pattern rows the tables hold (for reports).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// `true` when no rows are loaded (never, for the embedded tables).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Finds the cues in a normalised message. Spans are in the original text. A category vetoed
+    /// by an `unless` row in this message yields no hits.
+    pub fn find(&self, text: &Normalized) -> Vec<CueHit> {
+        let haystack = text.as_str();
+        let matched = self.set.matches(haystack);
+        if !matched.matched_any() {
+            return Vec::new();
+        }
+        let vetoed: Vec<Category> = matched
+            .iter()
+            .filter(|&i| self.rows[i].veto)
+            .map(|i| self.rows[i].category)
+            .collect();
+        let mut hits = Vec::new();
+        for i in matched.iter() {
+            let row = &self.rows[i];
+            if row.veto || vetoed.contains(&row.category) {
+                continue;
+            }
+            for caps in row.regex.captures_iter(haystack) {
+                let Some(whole) = caps.get(0) else { continue };
+                let mut age = None;
+                if row.category == Category::AgeStatement {
+                    let Some(m) = caps.name("age") else { continue };
+                    let next_word = haystack[whole.end()..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("");
+                    let next_word =
+                        next_word.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+                    if NOT_AGE_UNITS.contains(&next_word) {
+                        continue;
+                    }
+                    match parse_age(m.as_str()) {
+                        Some(a) if (5..=80).contains(&a) => age = Some(a),
+                        _ => continue,
+                    }
+                }
+                let span = text.original_span(whole.start()..whole.end());
+                hits.push(CueHit {
+                    category: row.category,
+                    weight: row.weight,
+                    start: span.start,
+                    end: span.end,
+                    age,
+                });
+            }
+        }
+        dedupe_overlaps(hits)
+    }
+}
+
+/// Two rows of one category that match overlapping text are one cue, not two: keep one hit with
+/// the larger weight over the union of the spans.
+fn dedupe_overlaps(mut hits: Vec<CueHit>) -> Vec<CueHit> {
+    hits.sort_by(|a, b| a.category.cmp(&b.category).then(a.start.cmp(&b.start)));
+    let mut out: Vec<CueHit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        match out.last_mut() {
+            Some(prev)
+                if prev.category == hit.category && hit.start < prev.end.max(prev.start + 1) =>
+            {
+                prev.end = prev.end.max(hit.end);
+                if hit.weight > prev.weight {
+                    prev.weight = hit.weight;
+                }
+                prev.age = prev.age.or(hit.age);
+            }
+            _ => out.push(hit),
+        }
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then(a.category.cmp(&b.category)));
+    out
+}
+
+#[cfg(test)]
+mod tests;

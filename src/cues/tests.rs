@@ -1,0 +1,306 @@
+use super::*;
+use crate::normalize::normalize;
+
+fn cues() -> CueSet {
+    CueSet::new().expect("embedded cue tables compile")
+}
+
+/// The categories found in `text`, with the original text each hit covers.
+fn found(set: &CueSet, text: &str) -> Vec<(Category, String)> {
+    set.find(&normalize(text))
+        .into_iter()
+        .map(|h| (h.category, text[h.start..h.end].to_string()))
+        .collect()
+}
+
+fn assert_finds(set: &CueSet, category: Category, text: &str, evidence: &str) {
+    let hits = found(set, text);
+    assert!(
+        hits.iter().any(|(c, e)| *c == category && e == evidence),
+        "{text:?}: expected {category:?} over {evidence:?}, found {hits:?}"
+    );
+}
+
+#[test]
+fn embedded_tables_compile_and_cover_every_category_in_english() {
+    let set = cues();
+    assert!(set.len() > 100, "only {} rows", set.len());
+    for &category in Category::ALL {
+        assert!(
+            set.rows.iter().any(|r| r.category == category && !r.veto)
+                || category == Category::AgeStatement,
+            "no rows for {category:?}"
+        );
+    }
+}
+
+/// Each category, in plain English and in the evasions the normaliser undoes: leetspeak, letters
+/// split by dots or spaces, homoglyphs from other scripts. (category, message, evidence span).
+#[test]
+fn every_category_fires_on_plain_and_evasive_spellings() {
+    let set = cues();
+    let cases: &[(Category, &str, &str)] = &[
+        (Category::AgeProbe, "so how old are you?", "how old are you"),
+        (Category::AgeProbe, "h0w 0ld r u", "h0w 0ld r u"),
+        (Category::AgeProbe, "a s l ?", "a s l"),
+        (Category::AgeProbe, "hоw оld аre you", "hоw оld аre you"), // Cyrillic о and а
+        (Category::AgeStatement, "im 13", "im 13"),
+        (Category::AgeStatement, "i'm thirteen lol", "i'm thirteen"),
+        (Category::AgeStatement, "14 f uk", "14 f"),
+        (
+            Category::PersonalInfo,
+            "what school do you go to",
+            "what school do you go",
+        ),
+        (
+            Category::PersonalInfo,
+            "wh4t sch00l d0 u g0 t0",
+            "wh4t sch00l",
+        ),
+        (Category::PersonalInfo, "where do u live", "where do u live"),
+        (
+            Category::Flattery,
+            "you're so mature for your age",
+            "mature for your age",
+        ),
+        (
+            Category::Flattery,
+            "ur m4ture f0r ur age",
+            "m4ture f0r ur age",
+        ),
+        (
+            Category::Flattery,
+            "mаture for your аge",
+            "mаture for your аge",
+        ), // Cyrillic а
+        (Category::Gifts, "i can buy you robux", "buy you robux"),
+        (Category::Gifts, "i can buy u r0bux", "buy u r0bux"),
+        (Category::Gifts, "want free v-bucks?", "free v-bucks"),
+        (
+            Category::Gifts,
+            "ever thought about a modelling job",
+            "modelling job",
+        ),
+        (
+            Category::RiskCheck,
+            "are your parents home?",
+            "are your parents home",
+        ),
+        (
+            Category::RiskCheck,
+            "r ur p@rents home",
+            "r ur p@rents home",
+        ),
+        (Category::RiskCheck, "are u home alone", "are u home alone"),
+        (
+            Category::RiskCheck,
+            "who checks your phone",
+            "who checks your phone",
+        ),
+        (Category::RiskCheck, "lock your door", "lock your door"),
+        (
+            Category::Isolation,
+            "your parents don't understand you",
+            "your parents don't understand you",
+        ),
+        (
+            Category::Isolation,
+            "im the only one who gets you",
+            "im the only one who gets you",
+        ),
+        (Category::Secrecy, "don't tell anyone", "don't tell anyone"),
+        (Category::Secrecy, "d0nt t3ll any1", "d0nt t3ll any1"),
+        (
+            Category::Secrecy,
+            "its our little secret 🤫",
+            "our little secret",
+        ),
+        (Category::Secrecy, "delete our chats", "delete our chats"),
+        (
+            Category::Secrecy,
+            "turn off read receipts",
+            "turn off read receipts",
+        ),
+        (Category::PrivateChannel, "add me on snap", "add me on snap"),
+        (Category::PrivateChannel, "add me on sn4p", "add me on sn4p"),
+        (
+            Category::PrivateChannel,
+            "add me on s.n.a.p",
+            "add me on s.n.a.p",
+        ),
+        (
+            Category::PrivateChannel,
+            "add me on s n a p",
+            "add me on s n a p",
+        ),
+        (Category::PrivateChannel, "add me on ѕnар", "add me on ѕnар"), // Cyrillic ѕ а р
+        (
+            Category::PrivateChannel,
+            "whats your number",
+            "whats your number",
+        ),
+        (
+            Category::PrivateChannel,
+            "this app reads our messages",
+            "this app reads our",
+        ),
+        (
+            Category::PrivateChannel,
+            "lets talk somewhere more private",
+            "lets talk somewhere more private",
+        ),
+        (Category::ImageRequest, "send me a pic", "send me a pic"),
+        (Category::ImageRequest, "s3nd me a p1c", "s3nd me a p1c"),
+        (Category::ImageRequest, "send a 📸", "send a 📸"),
+        (
+            Category::ImageRequest,
+            "turn on your cam",
+            "turn on your cam",
+        ),
+        (Category::Meeting, "we should meet up", "we should meet up"),
+        (Category::Meeting, "i can pick you up", "i can pick you up"),
+        (
+            Category::Meeting,
+            "tell your mum you're at a friend's",
+            "tell your mum you're at a friend's",
+        ),
+        (
+            Category::Sexual,
+            "what are you wearing",
+            "what are you wearing",
+        ),
+        (
+            Category::Coercion,
+            "i'll send your pics to everyone",
+            "i'll send your pics",
+        ),
+        (Category::Coercion, "you owe me", "you owe me"),
+        (
+            Category::Coercion,
+            "i have your photos",
+            "i have your photos",
+        ),
+        (
+            Category::AgeGap,
+            "age is just a number",
+            "age is just a number",
+        ),
+        (
+            Category::AgeGap,
+            "4ge is ju5t a numb3r",
+            "4ge is ju5t a numb3r",
+        ),
+        (
+            Category::AgeGap,
+            "does my age bother you",
+            "does my age bother you",
+        ),
+    ];
+    for (category, text, evidence) in cases {
+        assert_finds(&set, *category, text, evidence);
+    }
+}
+
+/// A first set of German and Spanish rows.
+#[test]
+fn german_and_spanish_rows_fire() {
+    let set = cues();
+    let cases: &[(Category, &str, &str)] = &[
+        (Category::AgeProbe, "Wie alt bist du?", "Wie alt bist du"),
+        (
+            Category::RiskCheck,
+            "Sind deine Eltern zu Hause?",
+            "Sind deine Eltern zu Hause",
+        ),
+        (Category::Secrecy, "Sag es niemandem", "Sag es niemandem"),
+        (
+            Category::PrivateChannel,
+            "adde mich auf snap",
+            "adde mich auf snap",
+        ),
+        (
+            Category::Flattery,
+            "du bist so reif für dein Alter",
+            "reif für dein Alter",
+        ),
+        (
+            Category::AgeProbe,
+            "¿Cuántos años tienes?",
+            "Cuántos años tienes",
+        ),
+        (
+            Category::RiskCheck,
+            "¿Estás sola en casa?",
+            "Estás sola en casa",
+        ),
+        (
+            Category::Secrecy,
+            "no le digas a nadie",
+            "no le digas a nadie",
+        ),
+        (
+            Category::PrivateChannel,
+            "pásame tu whatsapp",
+            "pásame tu whatsapp",
+        ),
+        (
+            Category::ImageRequest,
+            "mándame una foto",
+            "mándame una foto",
+        ),
+    ];
+    for (category, text, evidence) in cases {
+        assert_finds(&set, *category, text, evidence);
+    }
+}
+
+#[test]
+fn stated_ages_are_extracted_and_units_are_not_ages() {
+    let set = cues();
+    let age_of = |text: &str| -> Vec<u8> {
+        set.find(&normalize(text))
+            .into_iter()
+            .filter(|h| h.category == Category::AgeStatement)
+            .filter_map(|h| h.age)
+            .collect()
+    };
+    assert_eq!(age_of("im 13"), vec![13]);
+    assert_eq!(age_of("i'm fourteen"), vec![14]);
+    assert_eq!(age_of("14 f uk"), vec![14]);
+    assert_eq!(age_of("ich bin 12 jahre alt"), vec![12]);
+    assert_eq!(age_of("tengo trece años"), vec![13]);
+    assert_eq!(age_of("i'm 5 minutes away"), Vec::<u8>::new());
+    assert_eq!(age_of("i am 2"), Vec::<u8>::new());
+    assert_eq!(age_of("32 m here"), vec![32]);
+}
+
+/// Named regression cases: innocent lines that share words with cues.
+#[test]
+fn vetoes_and_innocent_lookalikes() {
+    let set = cues();
+    let none_of = |text: &str, category: Category| {
+        let hits = found(&set, text);
+        assert!(
+            !hits.iter().any(|(c, _)| *c == category),
+            "{text:?} gave {hits:?}"
+        );
+    };
+    none_of(
+        "send me a photo of the signed permission slip",
+        Category::ImageRequest,
+    );
+    none_of(
+        "don't tell dad about his birthday present",
+        Category::Secrecy,
+    );
+    none_of(
+        "it's a surprise party, don't tell anyone",
+        Category::Secrecy,
+    );
+    none_of(
+        "see you at practice, i can pick you up after training",
+        Category::Meeting,
+    );
+    none_of("i'm 5 minutes away", Category::AgeStatement);
+    none_of("my snapshot of the sunset", Category::PrivateChannel);
+}

@@ -1,0 +1,43 @@
+//! SafeDM's scoring engine: reads a direct-message conversation one message at a time and tells
+//! whether the other party shows the pattern of online grooming.
+//!
+//! The engine is pure Rust and keeps no message text in its state. The pipeline for one message:
+//!
+//! ```text
+//! text ─▶ normalize (NFKC, case, homoglyphs, leetspeak, spacing, emoji; offset map)
+//!      ─▶ cues (pattern tables per category and language ─▶ hits with spans)
+//!      ─▶ conversation (evidence with decay, stated ages, stage) ─▶ Assessment
+//! ```
+//!
+//! ```
+//! use safedm::{Config, Engine, Message, Role, Level};
+//! let engine = Engine::new(Config::default()).unwrap();
+//! let mut state = engine.new_conversation();
+//! let first = engine.observe(&mut state, &Message::new("1", Role::Contact, "hey how old r u?"));
+//! assert!(first.level < Level::Warn);
+//! ```
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod config;
+pub mod conversation;
+pub mod cues;
+pub mod engine;
+pub mod error;
+pub mod explain;
+pub mod message;
+pub mod normalize;
+
+#[cfg(feature = "cli")]
+pub mod corpus;
+#[cfg(feature = "cli")]
+pub mod eval;
+
+pub use config::{Config, Sensitivity};
+pub use conversation::{Assessment, ConversationState, Level, Reason};
+pub use cues::{Category, CueHit, Stage};
+pub use engine::Engine;
+pub use error::{Error, ErrorKind};
+pub use message::{Message, Role};
+
+/// The engine's version, as in `Cargo.toml`. Stored state records it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
