@@ -115,6 +115,9 @@ pub(crate) mod tuning {
     pub const YOUNG_CHILD_FACTOR: f32 = 1.3;
     /// Both sides said they are minors of about the same age: cues weigh this much.
     pub const PEER_FACTOR: f32 = 0.6;
+    /// Each further stage present multiplies the strength by this much more: a conversation
+    /// that moves from questions to secrecy to another app is worse than the sum of its lines.
+    pub const STAGE_BONUS: f32 = 0.15;
     /// Message ids kept per category for the reasons.
     pub const IDS_PER_CATEGORY: usize = 5;
 }
@@ -150,6 +153,10 @@ pub struct ConversationState {
     pub child_age: Option<u8>,
     /// Time of the latest message with a time, Unix seconds.
     pub last_time: Option<f64>,
+    /// The contact's latest message asked the child's age, so a bare number in the child's
+    /// reply ("13") is the child's age.
+    #[serde(default)]
+    pub age_asked: bool,
     /// Highest level reached so far.
     pub peak_level: Level,
     /// Highest risk reached so far.
@@ -174,6 +181,7 @@ impl Default for ConversationState {
             contact_age: None,
             child_age: None,
             last_time: None,
+            age_asked: false,
             peak_level: Level::None,
             peak_risk: 0,
             peak_stage: Stage::None,
@@ -313,6 +321,7 @@ impl ConversationState {
         if role == Role::Child {
             return;
         }
+        self.age_asked = hits.iter().any(|h| h.category == Category::AgeProbe);
         for e in &mut self.evidence {
             e.weight *= tuning::DECAY_PER_MESSAGE;
         }
@@ -421,11 +430,16 @@ impl ConversationState {
     ) -> (u8, Level, Vec<Category>) {
         let thresholds = Thresholds::of(sensitivity);
         let present = self.present_categories();
+        let mut stages: Vec<Stage> = present.iter().map(|c| c.stage()).collect();
+        stages.sort();
+        stages.dedup();
+        let stage_bonus = 1.0 + tuning::STAGE_BONUS * stages.len().saturating_sub(1) as f32;
         let strength: f32 = Category::ALL
             .iter()
             .map(|c| c.gravity() * self.evidence_of(*c).min(tuning::CAP))
             .sum::<f32>()
-            * self.age_factor(child_age_config);
+            * self.age_factor(child_age_config)
+            * stage_bonus;
         let raw = (100.0 * (1.0 - (-strength / tuning::SCALE).exp()))
             .round()
             .clamp(0.0, 100.0) as u8;
@@ -434,6 +448,8 @@ impl ConversationState {
         let severe = present.contains(&Category::Coercion)
             || (present.contains(&Category::Sexual) && present.contains(&Category::AgeGap));
         let cap = match present.len() {
+            // Threats and demands are the one category serious enough to warn on alone.
+            1 if present[0] == Category::Coercion => thresholds.alert.saturating_sub(1),
             0 | 1 => thresholds.warn.saturating_sub(1),
             2 if !severe => thresholds.alert.saturating_sub(1),
             _ => 100,

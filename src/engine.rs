@@ -2,10 +2,10 @@
 
 use crate::config::Config;
 use crate::conversation::{Assessment, ConversationState, Level};
-use crate::cues::{CueHit, CueSet, Stage};
+use crate::cues::{Category, CueHit, CueSet, Stage};
 use crate::error::Error;
 use crate::explain;
-use crate::message::Message;
+use crate::message::{Message, Role};
 use crate::normalize::normalize;
 
 /// The longest message text scored, in bytes. Longer text is cut at a character boundary: a
@@ -53,7 +53,10 @@ impl Engine {
 
     /// Scores one message in its conversation and updates the state.
     pub fn observe(&self, state: &mut ConversationState, message: &Message) -> Assessment {
-        let hits = self.cues(&message.text);
+        let mut hits = self.cues(&message.text);
+        if message.role == Role::Child && state.age_asked && state.child_age.is_none() {
+            hits.extend(bare_age_answer(&message.text));
+        }
         let index = state.messages;
         state.update(
             message.role,
@@ -100,6 +103,26 @@ impl Engine {
             child_age: state.known_child_age(self.config.child_age),
         }
     }
+}
+
+/// A reply that starts with a plausible child's age ("13", "13 u?") right after the contact
+/// asked for it, as an age statement.
+fn bare_age_answer(text: &str) -> Option<CueHit> {
+    let trimmed = text.trim_start();
+    let offset = text.len() - trimmed.len();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let after = trimmed[digits..].chars().next();
+    if digits == 0 || digits > 2 || after.is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    let age: u8 = trimmed[..digits].parse().ok()?;
+    (5..=80).contains(&age).then(|| CueHit {
+        category: Category::AgeStatement,
+        weight: 1.0,
+        start: offset,
+        end: offset + digits,
+        age: Some(age),
+    })
 }
 
 /// `text` cut to at most [`MAX_TEXT_BYTES`] at a character boundary.
