@@ -21,6 +21,7 @@ lint:
 
 unit:
 	$(CARGO) test --locked --all-targets
+	$(CARGO) test --locked --doc
 
 ## The cue-only evaluation over the shared corpora (needs ../shared/data).
 eval: build
