@@ -14,6 +14,7 @@ use crate::config::Sensitivity;
 use crate::cues::{Category, CueHit, Stage};
 use crate::error::{Error, ErrorKind};
 use crate::message::Role;
+use crate::model::features::MessageFeatures;
 use serde::{Deserialize, Serialize};
 
 /// How worried the engine is, in increasing order.
@@ -78,7 +79,8 @@ impl Thresholds {
         }
     }
 
-    fn level(&self, risk: u8) -> Level {
+    /// The level a risk maps to.
+    pub fn level(&self, risk: u8) -> Level {
         if risk >= self.alert {
             Level::Alert
         } else if risk >= self.warn {
@@ -167,6 +169,12 @@ pub struct ConversationState {
     pub notified_level: Level,
     /// Categories present when the user was last notified.
     pub notified_categories: Vec<Category>,
+    /// The learned scorer's window: hashed features of the contact's latest messages (no text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_window: Vec<MessageFeatures>,
+    /// The learned scorer's latest probability, once the window held enough text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_probability: Option<f32>,
 }
 
 impl Default for ConversationState {
@@ -187,6 +195,8 @@ impl Default for ConversationState {
             peak_stage: Stage::None,
             notified_level: Level::None,
             notified_categories: Vec::new(),
+            model_window: Vec::new(),
+            model_probability: None,
         }
     }
 }
@@ -230,6 +240,25 @@ pub struct Assessment {
     pub contact_age: Option<u8>,
     /// Age the child stated (or the configured age), if any.
     pub child_age: Option<u8>,
+    /// What the learned scorer made of the contact's recent messages, when it had enough text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelNote>,
+}
+
+/// The learned scorer's part in an assessment, in words as well as numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelNote {
+    /// Probability (0–1) that the contact's recent messages read like grooming.
+    pub probability: f32,
+    /// The model's own risk (0–100) at this sensitivity.
+    pub risk: u8,
+    /// `true` when the model, not the cues, set the level.
+    pub drove: bool,
+    /// A plain sentence for a parent.
+    pub parent: String,
+    /// A plain sentence for a 10–15-year-old.
+    pub child: String,
 }
 
 impl ConversationState {
@@ -258,6 +287,19 @@ impl ConversationState {
                     self.evidence.len(),
                     Category::ALL.len()
                 ),
+            ));
+        }
+        if self
+            .model_window
+            .iter()
+            .any(|m| m.ids.len() > crate::model::features::MAX_PER_MESSAGE)
+            || self
+                .model_probability
+                .is_some_and(|p| !(0.0..=1.0).contains(&p))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                "state holds a damaged model window",
             ));
         }
         if self
