@@ -31,6 +31,8 @@ pub mod normalize;
 pub mod corpus;
 #[cfg(feature = "cli")]
 pub mod eval;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use config::{Config, Sensitivity};
 pub use conversation::{Assessment, ConversationState, Level, Reason};
