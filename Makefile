@@ -65,6 +65,8 @@ wasm: wasm-tools node_modules/.package-lock.json
 	wasm-bindgen target/$(WASM_TARGET)/release/safedm.wasm --out-dir pkg --target web \
 		--remove-name-section --remove-producers-section
 	$(WASM_OPT) -Oz pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
+	printf '{\n  "name": "safedm",\n  "version": "%s",\n  "type": "module",\n  "main": "safedm.js",\n  "types": "safedm.d.ts"\n}\n' \
+		"$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)" > pkg/package.json
 	@echo "pkg/safedm_bg.wasm: $$(stat -c %s pkg/safedm_bg.wasm) bytes, $$(gzip -9c pkg/safedm_bg.wasm | wc -c) gzipped"
 
 ## The bindings' tests (tests/wasm.rs) as WebAssembly in Node. Release mode without LTO: the

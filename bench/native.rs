@@ -20,7 +20,11 @@ fn main() -> ExitCode {
     };
     let mut conversations: Vec<Conversation> = Vec::new();
     for file in files {
-        if let Err(e) = corpus::for_each(file, |c| conversations.push(c), |bad| eprintln!("bench: {bad}")) {
+        if let Err(e) = corpus::for_each(
+            file,
+            |c| conversations.push(c),
+            |bad| eprintln!("bench: {bad}"),
+        ) {
             eprintln!("bench: {e}");
             return ExitCode::from(1);
         }

@@ -161,7 +161,7 @@ function renderChart(assessments) {
   }
   for (const [name, value] of [['warn', t.warn], ['alert', t.alert]]) {
     chart.append(svg('line', { x1: left, x2: w - right, y1: y(value), y2: y(value), class: `threshold ${name}`, 'data-threshold': name, 'data-value': value }));
-    chart.append(svg('text', { x: w - right - 4, y: y(value) - 4, class: `threshold-label ${name}`, 'text-anchor': 'end' }, `${name} ${value}`));
+    chart.append(svg('text', { x: left + 4, y: y(value) - 4, class: `threshold-label ${name}`, 'text-anchor': 'start' }, `${name} ${value}`));
   }
   const barWidth = Math.max(4, ((w - left - right) / n) * 0.6);
   assessments.forEach((a, i) => {
