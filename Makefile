@@ -13,8 +13,8 @@ WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT := node_modules/.bin/wasm-opt
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo www score-examples test lint unit build eval wasm test-wasm test-parity test-www \
-	bench size wasm-tools chromium
+.PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
+	test-parity test-www bench size wasm-tools chromium
 
 ## Build the engine as WebAssembly and the playground into dist/www/, then serve it locally.
 demo: www
@@ -39,10 +39,24 @@ lint: wasm-tools
 
 unit:
 	$(CARGO) test --locked --all-targets
+	$(CARGO) test --locked --doc
 
 ## The cue-only evaluation over the shared corpora (needs ../shared/data).
 eval: build
-	./target/release/safedm eval ../shared/data/*.jsonl.gz
+	./target/release/safedm eval ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl
+
+## Retrain the learned scorer from ../shared/data into src/model/weights.bin (about a minute).
+## Same data and seed give the same bytes; commit the file with the data it names.
+model:
+	$(CARGO) build --locked --profile fast
+	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
+
+## Cue-only, model-only and combined side by side on the dev split (hard negatives first).
+eval-dev:
+	$(CARGO) build --locked --profile fast
+	for s in relaxed balanced strict; do \
+	  ./target/fast/safedm eval --split dev --ablate all --sensitivity $$s ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl; \
+	done
 
 # --- WebAssembly -------------------------------------------------------------------------------
 

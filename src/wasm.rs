@@ -10,7 +10,8 @@
 //! const a = engine.observe('discord:123', { id: 'm1', role: 'contact', text: 'hi', time: 1700000000 });
 //! // a = { risk, level, stage, notify, messageIndex, contactAge, childAge,
 //! //       reasons: [{ category, stage, parent, child, messageIds }],
-//! //       hits: [{ category, weight, start, end, age? }], summary }
+//! //       hits: [{ category, weight, start, end, age? }], summary,
+//! //       model: { probability, risk, drove, parent, child } | null }
 //! const saved = engine.exportState('discord:123');   // no message text; null if unknown
 //! engine.importState('discord:123', saved);           // validated
 //! engine.forget('discord:123');
@@ -18,8 +19,8 @@
 //!
 //! Hit spans are UTF-16 code-unit offsets into the message text, so `text.slice(start, end)` in
 //! JavaScript is the triggering words. Every failure is thrown as a JS `Error` with a message
-//! that names the offending field; nothing here panics on input from JavaScript (a panic would
-//! abort the instance: the release profile sets `panic = "abort"`).
+//! that names the offending field; nothing here panics on input from JavaScript (a panic in
+//! WebAssembly aborts: the instance would be dead for every later call).
 
 use crate::config::{Config, Sensitivity};
 use crate::conversation::{ConversationState, Level, Thresholds};
@@ -83,6 +84,7 @@ impl WasmEngine {
             reasons: &assessment.reasons,
             hits,
             summary,
+            model: assessment.model.as_ref(),
         };
         to_js(&out)
     }
@@ -210,6 +212,8 @@ struct JsAssessment<'a> {
     reasons: &'a [crate::Reason],
     hits: Vec<JsHit>,
     summary: String,
+    /// The learned scorer's part, `{ probability, risk, drove, parent, child }`, or `null`.
+    model: Option<&'a crate::ModelNote>,
 }
 
 /// A cue hit with UTF-16 offsets.
