@@ -34,7 +34,7 @@ test: lint unit test-wasm test-parity test-www
 lint: wasm-tools
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
-	$(CARGO) clippy --locked --lib --tests --target $(WASM_TARGET) --no-default-features \
+	$(CARGO) clippy --locked --lib --test wasm --target $(WASM_TARGET) --no-default-features \
 		--features wasm -- -D warnings
 
 unit:
