@@ -1,23 +1,41 @@
-# SafeDM: the targets a newcomer needs. `make demo` runs the main job, `make test` every test.
+# SafeDM: the targets a newcomer needs. `make demo` serves the playground, `make test` runs every
+# test. Each target installs what it needs on a fresh machine (see ../shared/DESIGN.md, tools).
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
+NODE ?= node
+PYTHON ?= python3
+PORT ?= 8000
 
-.PHONY: demo test lint unit build eval model
+WASM_TARGET := wasm32-unknown-unknown
+# Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_OPT := node_modules/.bin/wasm-opt
+CHROMIUM := /usr/bin/chromium
 
-## Build the engine and score the bundled example conversations.
-demo: build
+.PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
+	test-parity test-www bench size wasm-tools chromium
+
+## Build the engine as WebAssembly and the playground into dist/www/, then serve it locally.
+demo: www
+	$(PYTHON) scripts/serve.py dist/www --port $(PORT)
+
+## Build the engine and score the bundled example conversations on the command line.
+score-examples: build
 	./target/release/safedm score examples/conversations.jsonl
 
 build:
 	$(CARGO) build --release --locked
 
-## Everything CI runs: formatting, lints, unit and integration tests.
-test: lint unit
+## Everything CI runs: formatting, lints, unit and integration tests, the WebAssembly bindings in
+## Node, native-vs-WASM parity, and the playground in headless Chromium.
+test: lint unit test-wasm test-parity test-www
 
-lint:
+lint: wasm-tools
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --lib --test wasm --target $(WASM_TARGET) --no-default-features \
+		--features wasm -- -D warnings
 
 unit:
 	$(CARGO) test --locked --all-targets
@@ -39,3 +57,66 @@ eval-dev:
 	for s in relaxed balanced strict; do \
 	  ./target/fast/safedm eval --split dev --ablate all --sensitivity $$s ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl; \
 	done
+
+# --- WebAssembly -------------------------------------------------------------------------------
+
+## The wasm32 target and the wasm-bindgen CLI of the pinned version (its test runner too).
+wasm-tools:
+	rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	if [[ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]]; then \
+		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+
+## Node tools pinned in package-lock.json: binaryen (wasm-opt) and playwright-core.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## pkg/: safedm.js + safedm_bg.wasm (wasm-bindgen --target web), size-optimised by wasm-opt.
+wasm: wasm-tools node_modules/.package-lock.json
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --locked --lib \
+		--target $(WASM_TARGET) --no-default-features --features wasm
+	rm -rf pkg
+	wasm-bindgen target/$(WASM_TARGET)/release/safedm.wasm --out-dir pkg --target web \
+		--remove-name-section --remove-producers-section
+	$(WASM_OPT) -Oz pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
+	printf '{\n  "name": "safedm",\n  "version": "%s",\n  "type": "module",\n  "main": "safedm.js",\n  "types": "safedm.d.ts"\n}\n' \
+		"$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)" > pkg/package.json
+	@echo "pkg/safedm_bg.wasm: $$(stat -c %s pkg/safedm_bg.wasm) bytes, $$(gzip -9c pkg/safedm_bg.wasm | wc -c) gzipped"
+
+## The bindings' tests (tests/wasm.rs) as WebAssembly in Node. Release mode without LTO: the
+## cue tables compile several times faster than in debug, and the build stays short.
+test-wasm: wasm-tools
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		$(CARGO) test --release --locked --target $(WASM_TARGET) --no-default-features \
+		--features wasm --test wasm
+
+## The same conversations scored natively (CLI) and through pkg/ in Node must agree.
+test-parity: build wasm
+	$(CARGO) build --release --locked --example trace
+	$(NODE) --test tests/js/parity.test.mjs
+
+# --- Playground --------------------------------------------------------------------------------
+
+## dist/www/: the static page with pkg/ beside it.
+www: wasm
+	rm -rf dist/www
+	mkdir -p dist/www
+	cp -r www/. dist/www/
+	cp -r pkg dist/www/pkg
+
+chromium:
+	test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium; }
+
+## The playground in headless Chromium (playwright-core); screenshot in test-results/.
+test-www: www chromium node_modules/.package-lock.json
+	$(NODE) --test tests/js/www.test.mjs
+
+## Messages per second, native vs WebAssembly in Node, measured in one run.
+bench: build wasm
+	$(CARGO) build --release --locked --example bench
+	$(NODE) bench/run.mjs
+
+## What takes the space in the .wasm (needs `cargo install twiggy`).
+size: wasm
+	twiggy top -n 25 target/$(WASM_TARGET)/release/safedm.wasm

@@ -34,6 +34,8 @@ pub mod corpus;
 pub mod eval;
 #[cfg(feature = "cli")]
 pub mod train;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use config::{Config, Sensitivity};
 pub use conversation::{Assessment, ConversationState, Level, ModelNote, Reason};
