@@ -19,7 +19,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::normalize::Normalized;
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
 /// The grooming stages, in the order in which they usually unfold (O'Connell 2003; Lorenzo-Dus et
@@ -345,7 +345,11 @@ impl CueSet {
         for (lang, text) in TABLES {
             parse_table(lang, text, &age, &mut rows)?;
         }
-        let set = RegexSet::new(rows.iter().map(|r| r.regex.as_str()))
+        // The default lazy-DFA cache is too small for several hundred rows: it thrashes and the
+        // search falls back to a slower engine (measured: 10x fewer messages per second).
+        let set = RegexSetBuilder::new(rows.iter().map(|r| r.regex.as_str()))
+            .dfa_size_limit(16 << 20)
+            .build()
             .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?;
         Ok(CueSet { set, rows })
     }

@@ -401,3 +401,144 @@ fn every_category_survives_every_evasion() {
         }
     }
 }
+
+/// Present-day moves in English, German and Spanish: each short line (our own wording) must give
+/// its category somewhere in the message.
+#[test]
+fn present_day_moves_fire_in_three_languages() {
+    use Category::*;
+    let set = cues();
+    let cases: &[(Category, &str)] = &[
+        // English
+        (AgeProbe, "what age r u anyway"),
+        (PersonalInfo, "which school are you at"),
+        (PersonalInfo, "what time do u get home usually"),
+        (Flattery, "u seem way older than 12 honestly"),
+        (Gifts, "want a $15 amazon card?"),
+        (Gifts, "i could get u a new phone"),
+        (RiskCheck, "what time does your mum get home"),
+        (RiskCheck, "do your parents go thru ur phone"),
+        (RiskCheck, "mute ur notifications so nobody wakes up"),
+        (Isolation, "they would never get it, what we have"),
+        (Secrecy, "save me as lucy in ur contacts"),
+        (Secrecy, "your dad doesnt need to know"),
+        (Secrecy, "clear your call log after"),
+        (
+            PrivateChannel,
+            "move to telegram? mods read everything here",
+        ),
+        (PrivateChannel, "nobody monitors it there"),
+        (ImageRequest, "send one in ur school uniform"),
+        (ImageRequest, "i need a full body pic"),
+        (Meeting, "just say you're at a sleepover at amy's"),
+        (Meeting, "i'll wait by the station after school"),
+        (Sexual, "send a pic before bed"),
+        (Coercion, "block me and your whole class gets it"),
+        (Coercion, "you have 5 minutes"),
+        (Coercion, "use your mum's card then"),
+        (AgeGap, "i'm actually 26 but age doesn't matter"),
+        (AgeGap, "you thought i was 14 lol"),
+        // German
+        (AgeProbe, "wie alt bist du eigentlich"),
+        (PersonalInfo, "wann hast du schule aus"),
+        (Flattery, "du bist viel reifer als deine freundinnen"),
+        (Gifts, "pro shooting gibt es 150€"),
+        (RiskCheck, "schreib mir wenn deine eltern schlafen"),
+        (RiskCheck, "gucken deine eltern in dein handy"),
+        (Isolation, "eltern machen sowas immer kaputt"),
+        (Secrecy, "lösch danach die anrufliste"),
+        (Secrecy, "dein papa muss das nicht wissen"),
+        (PrivateChannel, "gib mir deine handynummer"),
+        (PrivateChannel, "lass heute abend telefonieren"),
+        (ImageRequest, "mach kurz die kamera an"),
+        (ImageRequest, "ein foto in deinem zimmer"),
+        (Sexual, "ein bild im schlafanzug"),
+        (Meeting, "sag einfach du bist bei lena"),
+        (Meeting, "ich warte nach der schule"),
+        (Coercion, "sonst poste ich alles"),
+        (Coercion, "du hast 20 minuten"),
+        (Coercion, "tu was ich dir sage"),
+        (AgeGap, "ehrlich gesagt bin ich 23"),
+        // Spanish
+        (AgeProbe, "que edad tienes?"),
+        (PersonalInfo, "a que hora sales del insti"),
+        (Flattery, "pareces mucho mayor"),
+        (Gifts, "te pago 50€ por sesion"),
+        (RiskCheck, "hablamos cuando tus padres se duerman"),
+        (Isolation, "soy el unico que te entiende"),
+        (Secrecy, "bórralo todo: borra el chat"),
+        (Secrecy, "guárdame como marta"),
+        (Secrecy, "tu madre no tiene por que saberlo"),
+        (PrivateChannel, "dime tu número"),
+        (ImageRequest, "una foto en tu cuarto"),
+        (Sexual, "manda una en pijama"),
+        (Meeting, "dile a tu padre que estás en casa de ana"),
+        (Meeting, "te espero a la salida"),
+        (Coercion, "haz lo que te digo"),
+        (Coercion, "tienes 10 minutos"),
+        (Coercion, "o se las paso a todos tus amigos"),
+        (AgeGap, "la edad da igual"),
+    ];
+    for (category, text) in cases {
+        let hits = found(&set, text);
+        assert!(
+            hits.iter().any(|(c, _)| c == category),
+            "{text:?}: expected {category:?}, found {hits:?}"
+        );
+    }
+}
+
+/// Named regression cases for the present-day rows: family, friends and errands that share words
+/// with them must not give the category.
+#[test]
+fn present_day_innocent_lookalikes() {
+    let set = cues();
+    let none_of = |text: &str, category: Category| {
+        let hits = found(&set, text);
+        assert!(
+            !hits.iter().any(|(c, _)| *c == category),
+            "{text:?} gave {hits:?}"
+        );
+    };
+    // Friends joking about a debt of food are not extortion.
+    none_of("haha u owe me a burger", Category::Coercion);
+    none_of("me debes una pizza jaja", Category::Coercion);
+    none_of("du schuldest mir einen döner", Category::Coercion);
+    // A grandparent asking for the parent is not checking who is watching.
+    none_of(
+        "is your dad there? i want to ask about the weekend",
+        Category::RiskCheck,
+    );
+    none_of(
+        "Ist dein Papa da? Ich will wegen Ostern fragen",
+        Category::RiskCheck,
+    );
+    // Photos of things, not of the child.
+    none_of(
+        "send me a pic of the label on the box",
+        Category::ImageRequest,
+    );
+    none_of("mándame una foto del menú", Category::ImageRequest);
+    none_of(
+        "schick mir ein foto vom stundenplan",
+        Category::ImageRequest,
+    );
+    // "Look grown up" from a relative is a weak hint, not flattery on its own.
+    let weak = set
+        .find(&normalize("you look so grown up!"))
+        .into_iter()
+        .all(|h| h.category != Category::Flattery || h.weight < 0.5);
+    assert!(weak);
+    // Pyjama day between classmates is not sexual.
+    none_of(
+        "pj day tmrw, send one in ur pjs so we match",
+        Category::Sexual,
+    );
+    // A US state abbreviation is not an app.
+    none_of("we are moving to wa next year", Category::PrivateChannel);
+    // A safety talk names the moves without making them.
+    none_of(
+        "if anyone asks you to move apps, report it",
+        Category::PrivateChannel,
+    );
+}
