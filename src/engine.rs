@@ -34,6 +34,9 @@ mod combine {
     /// window that is not yet full (a short, present-day chat) is never vetoed: the model has
     /// too little to go on and was trained on another era's phrasing.
     pub const VETO_SHARE: f32 = 1.0;
+    /// The model may raise the level only once its window holds this many contact messages: over
+    /// a handful of short lines the mean is noise, and it was trained on whole windows.
+    pub const MIN_MESSAGES_TO_RAISE: usize = 8;
 }
 
 /// Scores messages. Build once, share, and keep one [`ConversationState`] per conversation.
@@ -219,9 +222,12 @@ impl Engine {
         let risk = match self.scoring {
             Scoring::ModelOnly => model_risk,
             _ => {
-                let mut risk = cue_risk.max(model_risk);
-                if levels.level(cue_risk) >= Level::Warn && probability >= t.warn {
-                    risk = risk.max(levels.alert);
+                let mut risk = cue_risk;
+                if state.model_window.len() >= combine::MIN_MESSAGES_TO_RAISE {
+                    risk = risk.max(model_risk);
+                    if levels.level(cue_risk) >= Level::Warn && probability >= t.warn {
+                        risk = risk.max(levels.alert);
+                    }
                 }
                 if levels.level(cue_risk) == Level::Alert
                     && state.model_window.len() >= model.header.window

@@ -216,3 +216,41 @@ fn the_engine_keeps_a_text_free_window_and_reports_the_model() {
     assert_eq!(back, state);
     back.check().unwrap();
 }
+
+/// A model that reads every window as grooming: bias far positive, every weight zero.
+fn always_grooming() -> Model {
+    let mut m = embedded();
+    m.header.bias = 20.0;
+    m.weights.iter_mut().for_each(|w| *w = 0);
+    m
+}
+
+#[test]
+fn the_model_cannot_raise_the_level_of_a_short_chat() {
+    let engine = Engine::new(Config::default())
+        .unwrap()
+        .with_model(Some(always_grooming()));
+    let mut state = engine.new_conversation();
+    let line = "the bus leaves at eight tomorrow so bring your lunch and your coat and the tickets";
+    let mut levels = Vec::new();
+    for i in 0..12 {
+        let a = engine.observe(
+            &mut state,
+            &Message::new(i.to_string(), Role::Contact, line),
+        );
+        levels.push((state.model_window.len(), a.level, a.model.map(|n| n.drove)));
+    }
+    for (window, level, drove) in &levels {
+        if *window < 8 {
+            assert_eq!(*level, safedm::Level::None, "window {window}: {levels:?}");
+        }
+        if *window >= 8 && drove.is_some() {
+            assert_eq!(*level, safedm::Level::Alert, "window {window}: {levels:?}");
+            assert_eq!(*drove, Some(true));
+        }
+    }
+    assert!(
+        levels.iter().any(|(_, l, _)| *l == safedm::Level::Alert),
+        "{levels:?}"
+    );
+}
