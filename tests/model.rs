@@ -29,9 +29,27 @@ fn committed_header_checksums_match_the_shared_data() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
         .collect();
-    let named: Vec<String> = m.header.data.iter().map(|d| d.name.clone()).collect();
+    // Corpus files are named bare; our own extra files by their path in the repository.
+    let (ours, corpora): (Vec<_>, Vec<_>) =
+        m.header.data.iter().partition(|d| d.name.contains('/'));
+    let named: Vec<String> = corpora.iter().map(|d| d.name.clone()).collect();
     assert_eq!(named, on_disk, "the data folder changed: run `make model`");
-    for d in &m.header.data {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let extra: Vec<String> = ours.iter().map(|d| d.name.clone()).collect();
+    assert_eq!(extra, vec![train::TUNING_SET.to_string()]);
+    assert!(
+        !extra.iter().any(|n| n.contains("modern_dev")),
+        "the held-out set is never trained on"
+    );
+    for d in &ours {
+        assert_eq!(
+            train::sha256_file(&repo.join(&d.name)).unwrap(),
+            d.sha256,
+            "{} changed since the weights were trained: run `make model`",
+            d.name
+        );
+    }
+    for d in &corpora {
         assert_eq!(
             train::sha256_file(&dir.join(&d.name)).unwrap(),
             d.sha256,
@@ -151,6 +169,7 @@ fn training_is_reproducible_and_the_file_scores_like_the_in_memory_model() {
         },
         epochs: 3,
         min_features: 5,
+        extra_files: Vec::new(),
         ..TrainOptions::default()
     };
     let a = train::train(&options).unwrap();
