@@ -1,0 +1,348 @@
+// SafeDM content script: finds this site's adapter, watches the page for message rows and sends
+// them to the service worker, which scores them; shows the in-page alert when it says so.
+//
+// - SPA navigation: the conversation id is re-read on every mutation batch, on popstate and
+//   hashchange, and on a slow timer; a new conversation starts a new "settling" window.
+// - History: rows present when a conversation opens (the settling window), and rows inserted
+//   before rows already read (scrolling up), are sent with history: true: the worker scores them
+//   to rebuild the conversation's state but never alerts because of them.
+// - Virtualised lists re-mount old rows: every row is deduplicated by its id (the site's, or a
+//   hash) and its text hash; a known id with a new text hash is an edit.
+// - Shadow roots (Reddit): each one found is observed too.
+// - Health: when the adapter's rows stop matching on a conversation page while chat-like ARIA
+//   rows are there, the generic reader takes over, and the popup says so.
+// Main-thread work is cut into slices of a few milliseconds so a 5,000-message page never
+// blocks typing.
+'use strict';
+
+(() => {
+  const SafeDM = globalThis.SafeDM;
+  if (!SafeDM || SafeDM.started) return;
+  SafeDM.started = true;
+
+  const site0 = SafeDM.siteFor(location);
+  if (!site0) return;
+
+  const SETTLE_QUIET_MS = 500; // a conversation has settled after this long without new rows
+  const SETTLE_MAX_MS = 2500; // ...or this long after it opened
+  const FLUSH_MS = 40; // batching delay before rows go to the worker
+  const SLICE_MS = 6; // longest slice of row reading before yielding
+  const HEALTH_AFTER_MS = 3000;
+
+  let site = site0; // the adapter in use (site0 or SafeDM.generic)
+  let mode = 'site';
+  let config = { enabled: true, alertChild: true, region: 'auto' };
+  let alive = true;
+
+  /** Per conversation: ids read (id -> text hash), survives navigating away and back. */
+  const conversations = new Map();
+  let conv = null; // {id, seen, openedAt, lastRowAt, settled, contact, recentLive: [], newestTime}
+  const queue = []; // rows waiting to be read
+  const queued = new Set();
+  let pending = []; // read messages waiting to be sent
+  const texts = new Map(); // message id -> text, for quoting the alert (page memory only)
+  let flushTimer = 0;
+  let processing = false;
+
+  const send = (msg) =>
+    new Promise((resolve) => {
+      if (!alive) return resolve(null);
+      try {
+        chrome.runtime.sendMessage(msg, (res) => {
+          if (chrome.runtime.lastError) return resolve(null);
+          resolve(res);
+        });
+      } catch (_) {
+        // The extension was reloaded or removed: this script is orphaned.
+        alive = false;
+        stop();
+        resolve(null);
+      }
+    });
+
+  const ctxFor = () => ({
+    site,
+    loc: location,
+    conversation: conv ? conv.id : '',
+    contact: conv ? conv.contact : '',
+    self: site.self ? SafeDM.firstValue(site.self, null, { site, loc: location }) : '',
+  });
+
+  // ---- conversation tracking ----------------------------------------------------------------
+
+  function currentConversationId() {
+    // The site's own rule names the conversation even when the generic reader reads the rows.
+    const id = SafeDM.conversationOf(site0, { site: site0, loc: location });
+    if (id || mode === 'site') return id;
+    return SafeDM.conversationOf(SafeDM.generic, { site, loc: location });
+  }
+
+  function checkConversation() {
+    const id = currentConversationId();
+    if (conv && conv.id === id) return;
+    if (pending.length) flush();
+    if (!id) {
+      conv = null;
+      return;
+    }
+    let known = conversations.get(id);
+    if (!known) {
+      known = { seen: new Map() };
+      conversations.set(id, known);
+    }
+    const now = performance.now();
+    conv = {
+      id, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
+      contact: '', recentLive: [], newestTime: 0,
+    };
+    conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());
+    enqueue(SafeDM.queryAll(document, site.row, site.shadow));
+    scheduleSettleCheck();
+  }
+
+  function scheduleSettleCheck() {
+    const c = conv;
+    setTimeout(() => {
+      if (!c || c !== conv || c.settled) return;
+      const now = performance.now();
+      if (!processing && !queue.length &&
+          (now - c.lastRowAt >= SETTLE_QUIET_MS || now - c.openedAt >= SETTLE_MAX_MS)) {
+        c.settled = true;
+        flush();
+        reportStatus();
+      } else scheduleSettleCheck();
+    }, 100);
+  }
+
+  function reportStatus(reason) {
+    const rows = conv ? conv.seen.size : 0;
+    send({
+      type: 'content:status', site: site0.name, conversation: conv ? conv.id : '', adapter: mode,
+      rows, settled: !!(conv && conv.settled), reason: reason || '',
+    });
+  }
+
+  // ---- reading rows -------------------------------------------------------------------------
+
+  function enqueue(rows) {
+    for (const r of rows) {
+      if (!queued.has(r)) {
+        queued.add(r);
+        queue.push(r);
+      }
+    }
+    if (queue.length && !processing) {
+      processing = true;
+      setTimeout(processSlice, 0);
+    }
+  }
+
+  /** Whether `row` sits before a row already read live in this conversation (history). */
+  function isBefore(row, read) {
+    if (!conv.settled) return true;
+    for (const other of conv.recentLive) {
+      if (other.isConnected && other !== row &&
+          row.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        return !site.newestFirst;
+      }
+    }
+    if (read.time && conv.newestTime && read.time < conv.newestTime - 120) return true;
+    return false;
+  }
+
+  function processSlice() {
+    const start = performance.now();
+    if (!conv) checkConversation();
+    const ctx = ctxFor();
+    while (queue.length && performance.now() - start < SLICE_MS) {
+      const row = queue.shift();
+      queued.delete(row);
+      if (!conv || !row.isConnected) continue;
+      let read;
+      try {
+        read = SafeDM.readRow(site, row, ctx);
+      } catch (e) {
+        continue;
+      }
+      if (!read) continue;
+      const prev = conv.seen.get(read.id);
+      if (prev === read.hash) continue; // re-mounted row, already read
+      const edit = prev !== undefined;
+      const history = !edit && isBefore(row, read);
+      conv.seen.set(read.id, read.hash);
+      conv.lastRowAt = performance.now();
+      if (!history) {
+        conv.recentLive.push(row);
+        if (conv.recentLive.length > 20) conv.recentLive.shift();
+      }
+      if (read.time && read.time > conv.newestTime) conv.newestTime = read.time;
+      texts.set(read.id, read.text);
+      if (texts.size > 200) texts.delete(texts.keys().next().value);
+      pending.push({
+        id: read.id, hash: read.hash, role: read.role, text: read.text, time: read.time,
+        history, edit,
+      });
+      if (pending.length >= 200) flush();
+    }
+    if (queue.length) setTimeout(processSlice, 0);
+    else {
+      processing = false;
+      scheduleFlush();
+    }
+  }
+
+  function scheduleFlush() {
+    if (flushTimer || !pending.length) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = 0;
+      flush();
+    }, FLUSH_MS);
+  }
+
+  function flush() {
+    if (!pending.length || !conv || !config.enabled) {
+      pending = [];
+      return;
+    }
+    const batch = pending;
+    pending = [];
+    if (!conv.contact) conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());
+    const c = conv;
+    send({
+      type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
+      adapter: mode, messages: batch,
+    }).then((res) => {
+      if (res && res.alert && config.alertChild) showAlert(res.alert, c);
+    });
+  }
+
+  function showAlert(a, c) {
+    SafeDM.showAlert({
+      ...a,
+      siteLabel: site0.label,
+      help: site0.help ? site0.help.block : [],
+      quote: (texts.get(a.messageId) || '').slice(0, 240),
+      region: config.region,
+    }, () => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id }));
+  }
+
+  // ---- observing ----------------------------------------------------------------------------
+
+  const observed = new WeakSet();
+  const observer = new MutationObserver(onMutations);
+  let bodyCheckTimer = 0;
+
+  function observe(root) {
+    if (observed.has(root)) return;
+    observed.add(root);
+    observer.observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  function onMutations(records) {
+    if (!alive) return;
+    checkConversation();
+    if (!conv) return;
+    const rows = [];
+    const sel = site.row;
+    for (const rec of records) {
+      if (rec.type === 'characterData' || rec.removedNodes.length) {
+        // An edit inside a row (text node changed, or children replaced).
+        const t = rec.target.nodeType === 1 ? rec.target : rec.target.parentElement;
+        const r = t && t.closest(sel);
+        if (r) rows.push(r);
+      }
+      for (const n of rec.addedNodes) {
+        if (n.nodeType !== 1) {
+          const r = n.parentElement && n.parentElement.closest(sel);
+          if (r) rows.push(r);
+          continue;
+        }
+        if (n.matches(sel)) rows.push(n);
+        else {
+          const inner = n.querySelectorAll(sel);
+          if (inner.length) rows.push(...inner);
+          else {
+            const r = n.closest(sel);
+            if (r) rows.push(r);
+          }
+        }
+        if (site.shadow) watchShadows(n);
+      }
+    }
+    if (rows.length) enqueue(rows);
+  }
+
+  function watchShadows(node) {
+    for (const sr of SafeDM.shadowRoots(node)) {
+      if (!observed.has(sr)) {
+        observe(sr);
+        enqueue(sr.querySelectorAll(site.row));
+      }
+    }
+    const own = SafeDM.shadowOf(node);
+    if (own && !observed.has(own)) {
+      observe(own);
+      enqueue(own.querySelectorAll(site.row));
+    }
+  }
+
+  // Health check: the adapter's rows vs the generic reader's, on a conversation page.
+  function healthCheck() {
+    if (!alive || !conv) return;
+    const siteRows = SafeDM.queryAll(document, site0.row, site0.shadow).length;
+    if (mode === 'site' && siteRows === 0) {
+      const generic = SafeDM.genericRows();
+      if (generic.length >= 3) {
+        mode = 'generic';
+        site = SafeDM.generic;
+        conv = null;
+        checkConversation();
+        enqueue(generic);
+        reportStatus(`${site0.label}'s page changed: SafeDM is reading it with its generic reader.`);
+      }
+    } else if (mode === 'generic' && siteRows > 0) {
+      mode = 'site';
+      site = site0;
+      conv = null;
+      checkConversation();
+      reportStatus();
+    }
+  }
+
+  function stop() {
+    observer.disconnect();
+    clearInterval(bodyCheckTimer);
+  }
+
+  async function start() {
+    const res = await send({ type: 'content:hello', site: site0.name });
+    if (res && res.type === 'worker:config') config = res;
+    if (!config.enabled) {
+      reportStatus('Switched off for this site in the settings.');
+      return;
+    }
+    observe(document);
+    if (site.shadow) watchShadows(document.documentElement);
+    checkConversation();
+    addEventListener('popstate', checkConversation);
+    addEventListener('hashchange', checkConversation);
+    let ticks = 0;
+    bodyCheckTimer = setInterval(() => {
+      if (!alive) return;
+      checkConversation();
+      if (site0.shadow) watchShadows(document.documentElement);
+      if (++ticks % Math.round(HEALTH_AFTER_MS / 1000) === 0) healthCheck();
+    }, 1000);
+    chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
+      if (msg && msg.type === 'popup:status') {
+        reply({
+          type: 'content:status', site: site0.name, label: site0.label, adapter: mode,
+          conversation: conv ? conv.id : '', rows: conv ? conv.seen.size : 0,
+        });
+      }
+      return false;
+    });
+  }
+
+  start();
+})();
