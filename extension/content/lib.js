@@ -219,14 +219,12 @@
     if (!text) return null;
     if (text.length > SafeDM.MAX_TEXT) text = text.slice(0, SafeDM.MAX_TEXT);
     let author = firstValue(site.author, row, ctx);
-    if (!author && site.carryAuthorFrom) {
-      // Grouped rows under one sender header (Snapchat): the group's header names the author.
-      const group = row.closest(site.carryAuthorFrom);
-      if (group) author = firstValue(site.author, group, ctx);
-    }
     if (!author && site.carryAuthor) {
-      // Grouped rows (Discord's cozy mode): only the first row of a group names its author.
-      let p = row.previousElementSibling;
+      // Grouped rows (Discord's cozy mode, Snapchat's sender groups): only the first row of a
+      // group names its author. The unit is the row, or its group element (carryAuthorFrom).
+      const unit = (site.carryAuthorFrom && row.closest(site.carryAuthorFrom)) || row;
+      if (unit !== row) author = firstValue(site.author, unit, ctx);
+      let p = unit.previousElementSibling;
       for (let i = 0; p && i < 100 && !author; i++, p = p.previousElementSibling) {
         author = firstValue(site.author, p, ctx);
       }
@@ -250,19 +248,28 @@
     return read;
   };
 
-  /** The conversation id for this page with the adapter, or ''. */
+  /**
+   * The conversation id for this page with the adapter, or ''. Rules: {url: re} on the path and
+   * hash; {row: rule} from the newest message row (WhatsApp's JID); {sel, attr?, hash?} from the
+   * document. `SafeDM.conversationWeak` says the id came from a rule marked `weak` (a stand-in
+   * until a better rule can answer, e.g. before a chat has any row).
+   */
   SafeDM.conversationOf = (site, ctx) => {
+    SafeDM.conversationWeak = false;
     for (const r of list(site.conversation)) {
-      if (r.url) {
-        const v = value(r, null, ctx);
-        if (v) return v;
-      } else if (r.row) {
-        const row = SafeDM.queryAll(document, site.row, site.shadow).pop();
-        const v = row ? value(r.row, row, ctx) : '';
-        if (v) return v;
+      let v = '';
+      if (r.url) v = value(r, null, ctx);
+      else if (r.row) {
+        const rows = SafeDM.queryAll(document, site.row, site.shadow);
+        const row = rows[rows.length - 1];
+        v = row ? value(r.row, row, ctx) : '';
       } else {
-        const v = value({ ...r, from: 'doc' }, null, ctx);
-        if (v) return r.hash ? 'n' + SafeDM.hash(v) : v;
+        v = value({ ...r, from: 'doc' }, null, ctx);
+        if (v && r.hash) v = 'n' + SafeDM.hash(v);
+      }
+      if (v) {
+        SafeDM.conversationWeak = !!r.weak;
+        return v;
       }
     }
     return '';

@@ -79,7 +79,16 @@
 
   function checkConversation() {
     const id = currentConversationId();
+    const weak = SafeDM.conversationWeak;
     if (conv && conv.id === id) return;
+    if (conv && conv.weak && id && !weak && conv.seen.size === 0) {
+      // The same chat, now named by a better rule (WhatsApp: its first row gave the JID).
+      conversations.delete(conv.id);
+      conv.id = id;
+      conv.weak = false;
+      conversations.set(id, { seen: conv.seen });
+      return;
+    }
     if (pending.length) flush();
     if (!id) {
       conv = null;
@@ -92,7 +101,7 @@
     }
     const now = performance.now();
     conv = {
-      id, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
+      id, weak, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
       contact: '', recentLive: [], newestTime: 0,
     };
     conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());

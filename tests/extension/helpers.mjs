@@ -25,7 +25,7 @@ export const SITES = {
   messenger: { fixture: 'messenger.html', origin: 'https://www.facebook.com', A: '/messages/t/100089123456789', B: '/messages/t/100089987654321', contactA: 'Sam Taylor' },
   x: { fixture: 'x.html', origin: 'https://x.com', A: '/i/chat/1799000000000000001-1799000000000000777', B: '/i/chat/1799000000000000002-1799000000000000777', contactA: 'Sam' },
   'telegram-k': { site: 'telegram', fixture: 'telegram-k.html', origin: 'https://web.telegram.org', A: '/k/#5551234567', B: '/k/#5557654321', contactA: 'Sam' },
-  'telegram-a': { site: 'telegram', fixture: 'telegram-a.html', origin: 'https://web.telegram.org', A: '/a/#5551234567', B: '/a/#5557654321', contactA: 'Sam' },
+  'telegram-a': { site: 'telegram', fixture: 'telegram-a.html', origin: 'https://web.telegram.org', A: '/a/#5551230001', B: '/a/#5557650002', contactA: 'Sam' },
   snapchat: { fixture: 'snapchat.html', origin: 'https://www.snapchat.com', A: '/web/6f1c0a52-3b1e-4c1d-9a7e-2d5c3b8e9f01', B: '/web/6f1c0a52-3b1e-4c1d-9a7e-2d5c3b8e9f02', contactA: 'Sam' },
   reddit: { fixture: 'reddit.html', origin: 'https://chat.reddit.com', A: '/room/!a1b2c3d4e5:reddit.com', B: '/room/!f6g7h8i9j0:reddit.com', contactA: 'sam_plays' },
 };
@@ -247,3 +247,27 @@ export function screenshotPath(name) {
   fs.mkdirSync(RESULTS, { recursive: true });
   return path.join(RESULTS, name);
 }
+
+/** Clicks a button of the alert (inside its closed shadow root) through CDP, as a user would. */
+export async function clickAlertButton(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const btn = nodes.find((n) => n.role && n.role.value === 'button' && n.name && n.name.value === name);
+    if (!btn) throw new Error(`no alert button named ${name}`);
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: btn.backendDOMNodeId });
+    await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function () { this.click(); }' });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Everything the extension keeps in chrome.storage.local. */
+export const storage = (h) => evalWorker(h, () => chrome.storage.local.get(null));
+
+/** Clears the extension's stored state between tests (settings kept). */
+export const resetStorage = (h) => evalWorker(h, async () => {
+  const all = await chrome.storage.local.get(null);
+  await chrome.storage.local.remove(Object.keys(all).filter((k) => k !== 'settings'));
+  return true;
+});

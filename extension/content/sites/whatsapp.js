@@ -9,7 +9,8 @@ SafeDM.defineSite({
   hosts: ['web.whatsapp.com'],
   conversation: [
     { row: { attr: 'data-id', re: /^(?:true|false)_([^_]+@(?:c\.us|g\.us|lid|s\.whatsapp\.net))_/ } },
-    { sel: '#main header [title], #main header span[dir="auto"]', hash: true },
+    // Before the chat has a row: the header's name, hashed, until a row gives the JID.
+    { sel: '#main header [title], #main header span[dir="auto"]', hash: true, weak: true },
   ],
   list: '#main [role="application"]',
   row: '#main [data-id]:is([data-id^="true_"], [data-id^="false_"])',
