@@ -57,7 +57,15 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 });
 
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !changes[SETTINGS_KEY]) return;
+  if (area !== 'local') return;
+  // A conversation deleted from storage (by the parent, or a reset) is dropped here too.
+  for (const [key, change] of Object.entries(changes)) {
+    if (key.startsWith('conv:') && change.newValue === undefined && loaded.has(key)) {
+      loaded.delete(key);
+      ready.then(() => engine.forget(key)).catch(() => {});
+    }
+  }
+  if (!changes[SETTINGS_KEY]) return;
   ready.then(() => {
     const { settings: s } = validateSettings(changes[SETTINGS_KEY].newValue);
     settings = s;
@@ -68,6 +76,13 @@ chrome.storage.onChanged.addListener((changes, area) => {
 chrome.runtime.onInstalled.addListener(() => {
   ready.catch(() => {}); // settings are written by loadSettings() on first start
 });
+
+// A closed tab's status (for the popup) is dropped. onRemoved needs no "tabs" permission.
+if (chrome.tabs && chrome.tabs.onRemoved) {
+  chrome.tabs.onRemoved.addListener((tabId) => {
+    if (chrome.storage.session) chrome.storage.session.remove(`tab:${tabId}`).catch(() => {});
+  });
+}
 
 if (chrome.notifications && chrome.notifications.onClicked) {
   chrome.notifications.onClicked.addListener((id) => chrome.notifications.clear(id));

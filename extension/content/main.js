@@ -102,7 +102,7 @@
     const now = performance.now();
     conv = {
       id, weak, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
-      contact: '', recentLive: [], newestTime: 0,
+      contact: '', anchors: [], newestTime: 0, maxId: '',
     };
     conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());
     enqueue(SafeDM.queryAll(document, site.row, site.shadow));
@@ -146,17 +146,30 @@
     }
   }
 
-  /** Whether `row` sits before a row already read live in this conversation (history). */
-  function isBefore(row, read) {
+  /**
+   * Whether a new row is history: read while the conversation was still settling, or placed
+   * before rows already read (scrolling up), or older by its ordered id or its time.
+   */
+  function isHistory(row, read) {
     if (!conv.settled) return true;
-    for (const other of conv.recentLive) {
-      if (other.isConnected && other !== row &&
+    for (const other of conv.anchors) {
+      if (other !== row && other.isConnected &&
           row.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING) {
         return !site.newestFirst;
       }
     }
+    if (site.idsOrdered && /^\d+$/.test(read.id) && conv.maxId &&
+        (read.id.length < conv.maxId.length || (read.id.length === conv.maxId.length && read.id < conv.maxId))) {
+      return true;
+    }
     if (read.time && conv.newestTime && read.time < conv.newestTime - 120) return true;
     return false;
+  }
+
+  /** Remembers the latest rows read (new or re-mounted) as positions to compare new rows with. */
+  function anchor(row) {
+    conv.anchors.push(row);
+    if (conv.anchors.length > 30) conv.anchors.shift();
   }
 
   function processSlice() {
@@ -175,16 +188,20 @@
       }
       if (!read) continue;
       const prev = conv.seen.get(read.id);
-      if (prev === read.hash) continue; // re-mounted row, already read
+      if (prev === read.hash) {
+        anchor(row); // a re-mounted row, already read
+        continue;
+      }
       const edit = prev !== undefined;
-      const history = !edit && isBefore(row, read);
+      const history = !edit && isHistory(row, read);
       conv.seen.set(read.id, read.hash);
       conv.lastRowAt = performance.now();
-      if (!history) {
-        conv.recentLive.push(row);
-        if (conv.recentLive.length > 20) conv.recentLive.shift();
-      }
+      anchor(row);
       if (read.time && read.time > conv.newestTime) conv.newestTime = read.time;
+      if (site.idsOrdered && /^\d+$/.test(read.id) &&
+          (!conv.maxId || read.id.length > conv.maxId.length || (read.id.length === conv.maxId.length && read.id > conv.maxId))) {
+        conv.maxId = read.id;
+      }
       texts.set(read.id, read.text);
       if (texts.size > 200) texts.delete(texts.keys().next().value);
       pending.push({

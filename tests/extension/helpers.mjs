@@ -88,6 +88,8 @@ export async function launch({ locale = 'en-GB' } = {}) {
   await ctx.route('**/*', async (route) => {
     const req = route.request();
     const url = req.url();
+    // The extension's own files (chrome-extension://) are read from disk, not the network.
+    if (url.startsWith(`chrome-extension://`)) return route.continue();
     const fixture = req.resourceType() === 'document' ? fixtureFor(url) : null;
     if (fixture) {
       const html = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8')
@@ -150,6 +152,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function openSite(h, name, { key = 'A', seed = null, page = null } = {}) {
   const s = SITES[name];
   page = page || (await h.ctx.newPage());
+  // Forget earlier tabs' statuses, so the status waited for is this page's.
+  await evalWorker(h, () => chrome.storage.session.clear().then(() => true));
   await page.goto(s.origin + s[key]);
   if (seed) await page.evaluate((list) => fixture.seed(list.map(([from, text]) => ({ from, text }))), seed);
   await waitSettled(h, page);
