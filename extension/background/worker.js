@@ -101,9 +101,14 @@ const HANDLERS = {
     };
   },
   'content:messages': (msg, sender) => {
+    // Scoring is serialised; the state write goes to the queue, where writes that pile up while
+    // one is in flight are coalesced. The answer is sent once the state is in storage.
     const run = work.then(() => observeBatch(msg, sender));
     work = run.catch(() => {});
-    return run;
+    return run.then(async ({ result, saved }) => {
+      await saved;
+      return result;
+    });
   },
   'content:status': async (msg, sender) => {
     await setTabStatus(sender, {
@@ -158,25 +163,33 @@ async function loadConversation(site, conversation) {
   } else {
     engine.forget(key);
   }
-  if (!rec.seen || typeof rec.seen !== 'object') rec.seen = {};
+  // In memory a Map (insertion order = age, for the cap); in storage a plain object.
+  rec.seen = new Map(rec.seen && typeof rec.seen === 'object' ? Object.entries(rec.seen) : []);
   loaded.set(key, rec);
   return rec;
 }
 
 function remember(rec, id, hash) {
-  if (!(id in rec.seen)) {
-    const ids = Object.keys(rec.seen);
-    if (ids.length >= SEEN_CAP) delete rec.seen[ids[0]];
-  }
-  rec.seen[id] = hash;
+  if (!rec.seen.has(id) && rec.seen.size >= SEEN_CAP) rec.seen.delete(rec.seen.keys().next().value);
+  rec.seen.set(id, hash);
 }
 
 async function observeBatch(msg, sender) {
   await ready;
+  const t0 = performance.now();
+  try {
+    return await observeBatchInner(msg, sender);
+  } finally {
+    debug.batches = (debug.batches || 0) + 1;
+    debug.batchMs = (debug.batchMs || 0) + (performance.now() - t0);
+  }
+}
+
+async function observeBatchInner(msg, sender) {
   const site = str(msg.site, 40);
   const conversation = str(msg.conversation, 300);
   if (!site || !conversation || !Array.isArray(msg.messages)) throw new Error('bad batch');
-  if (!settings.sites[site]) return { type: 'worker:assessment', skipped: true };
+  if (!settings.sites[site]) return { result: { type: 'worker:assessment', skipped: true }, saved: null };
   const key = convKey(site, conversation);
   const rec = await loadConversation(site, conversation);
   if (msg.contact) rec.contact = str(msg.contact, 100);
@@ -188,7 +201,7 @@ async function observeBatch(msg, sender) {
     const id = str(m.id, 200);
     const hash = str(m.hash, 40);
     if (!id || typeof m.text !== 'string') continue;
-    const prev = rec.seen[id];
+    const prev = rec.seen.get(id);
     if (prev === hash) continue; // already scored: a re-mounted row or a reload
     const edit = prev !== undefined;
     const role = ['contact', 'child', 'unknown'].includes(m.role) ? m.role : 'unknown';
@@ -202,6 +215,7 @@ async function observeBatch(msg, sender) {
     }
     remember(rec, id, hash);
     observed++;
+    debug.observed = (debug.observed || 0) + 1;
     last = a;
     debug.recent.push({ site, conversation, id, role, history: !!m.history, edit, level: a.level, risk: a.risk });
     if (debug.recent.length > RECENT_CAP) debug.recent.splice(0, debug.recent.length - RECENT_CAP);
@@ -224,12 +238,13 @@ async function observeBatch(msg, sender) {
     }
   }
 
+  let saved = null;
   if (observed > 0) {
     rec.updated = Date.now();
     const state = engine.exportState(key);
-    await store.set(key, {
+    saved = store.set(key, {
       v: 1, site, conversation, contact: rec.contact, peak: rec.peak, updated: rec.updated,
-      state, seen: rec.seen,
+      state, seen: Object.fromEntries(rec.seen),
     });
   }
   const result = {
@@ -241,8 +256,8 @@ async function observeBatch(msg, sender) {
     stage: last ? last.stage : null,
     alert: alert && tellsChild(settings) ? alert : null,
   };
-  if (last) await setTabStatus(sender, { conversation, level: last.level, risk: last.risk });
-  return result;
+  if (last) setTabStatus(sender, { conversation, level: last.level, risk: last.risk }).catch(() => {});
+  return { result, saved };
 }
 
 function logEntry(site, conversation, contact, a, history) {

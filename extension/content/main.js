@@ -37,7 +37,8 @@
   /** Per conversation: ids read (id -> text hash), survives navigating away and back. */
   const conversations = new Map();
   let conv = null; // {id, seen, openedAt, lastRowAt, settled, contact, recentLive: [], newestTime}
-  const queue = []; // rows waiting to be read
+  let queue = []; // rows waiting to be read, from index qi on
+  let qi = 0;
   const queued = new Set();
   let pending = []; // read messages waiting to be sent
   const texts = new Map(); // message id -> text, for quoting the alert (page memory only)
@@ -60,13 +61,27 @@
       }
     });
 
-  const ctxFor = () => ({
-    site,
-    loc: location,
-    conversation: conv ? conv.id : '',
-    contact: conv ? conv.contact : '',
-    self: site.self ? SafeDM.firstValue(site.self, null, { site, loc: location }) : '',
-  });
+  // The user's own name and the contact's are document-wide look-ups: done once per
+  // conversation, and again at most once a second while still unknown.
+  let namesReadAt = -Infinity;
+  function readNames() {
+    if (!conv || (conv.self && conv.contact) || performance.now() - namesReadAt < 1000) return;
+    namesReadAt = performance.now();
+    const ctx = { site, loc: location, conversation: conv.id };
+    if (!conv.self && site.self) conv.self = SafeDM.firstValue(site.self, null, ctx);
+    if (!conv.contact) conv.contact = SafeDM.firstValue(site.contact, null, ctx);
+  }
+
+  const ctxFor = () => {
+    readNames();
+    return {
+      site,
+      loc: location,
+      conversation: conv ? conv.id : '',
+      contact: conv ? conv.contact : '',
+      self: conv ? conv.self : '',
+    };
+  };
 
   // ---- conversation tracking ----------------------------------------------------------------
 
@@ -102,9 +117,10 @@
     const now = performance.now();
     conv = {
       id, weak, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
-      contact: '', anchors: [], newestTime: 0, maxId: '',
+      contact: '', self: '', newestTime: 0, maxId: '',
     };
-    conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());
+    namesReadAt = -Infinity;
+    readNames();
     enqueue(SafeDM.queryAll(document, site.row, site.shadow));
     scheduleSettleCheck();
   }
@@ -114,7 +130,9 @@
     setTimeout(() => {
       if (!c || c !== conv || c.settled) return;
       const now = performance.now();
-      if (!processing && !queue.length &&
+      // Settled: the rows found so far are read, and either no row came for a while or the
+      // conversation has been open for long enough.
+      if (!processing && qi >= queue.length &&
           (now - c.lastRowAt >= SETTLE_QUIET_MS || now - c.openedAt >= SETTLE_MAX_MS)) {
         c.settled = true;
         flush();
@@ -134,13 +152,15 @@
   // ---- reading rows -------------------------------------------------------------------------
 
   function enqueue(rows) {
+    const settling = conv && !conv.settled;
     for (const r of rows) {
       if (!queued.has(r)) {
         queued.add(r);
         queue.push(r);
+        if (settling) unsettledEls.add(r);
       }
     }
-    if (queue.length && !processing) {
+    if (queue.length > qi && !processing) {
       processing = true;
       setTimeout(processSlice, 0);
     }
@@ -148,16 +168,15 @@
 
   /**
    * Whether a new row is history: read while the conversation was still settling, or placed
-   * before rows already read (scrolling up), or older by its ordered id or its time.
+   * before a row already read (scrolling up loads older rows above), or older by its ordered id
+   * or its time. The position check walks forward over the following rows (skipping their
+   * insides) until it meets a row already read, or the end of the list: no layout, and no
+   * compareDocumentPosition (which walks long sibling lists).
    */
   function isHistory(row, read) {
     if (!conv.settled) return true;
-    for (const other of conv.anchors) {
-      if (other !== row && other.isConnected &&
-          row.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING) {
-        return !site.newestFirst;
-      }
-    }
+    if (unsettledEls.has(row)) return true; // queued while the conversation was settling
+    if (historyEls.has(row) || (!liveEls.has(row) && followedByReadRow(row))) return !site.newestFirst;
     if (site.idsOrdered && /^\d+$/.test(read.id) && conv.maxId &&
         (read.id.length < conv.maxId.length || (read.id.length === conv.maxId.length && read.id < conv.maxId))) {
       return true;
@@ -166,18 +185,43 @@
     return false;
   }
 
-  /** Remembers the latest rows read (new or re-mounted) as positions to compare new rows with. */
-  function anchor(row) {
-    conv.anchors.push(row);
-    if (conv.anchors.length > 30) conv.anchors.shift();
+  const readEls = new WeakSet(); // row elements already read (new, re-mounted or history)
+  const historyEls = new WeakSet(); // unread rows already known to sit before a read one
+  const liveEls = new WeakSet(); // unread rows already known to have no read row after them
+  const unsettledEls = new WeakSet(); // rows found while their conversation was settling
+
+  /** The next node after `node` in document order within `root`, skipping node's subtree. */
+  function after(node, root) {
+    for (let n = node; n && n !== root; n = n.parentNode) {
+      if (n.nextElementSibling) return n.nextElementSibling;
+    }
+    return null;
+  }
+
+  function followedByReadRow(row) {
+    const root = (site.list && row.closest(site.list)) || row.parentNode;
+    const passed = [];
+    let n = after(row, root);
+    for (let steps = 0; n && steps < 20000; steps++) {
+      if (n.matches(site.row)) {
+        if (readEls.has(n)) {
+          for (const p of passed) historyEls.add(p);
+          return true;
+        }
+        passed.push(n);
+        n = after(n, root);
+      } else n = n.firstElementChild || after(n, root);
+    }
+    if (!n) for (const p of passed) liveEls.add(p);
+    return false;
   }
 
   function processSlice() {
     const start = performance.now();
     if (!conv) checkConversation();
     const ctx = ctxFor();
-    while (queue.length && performance.now() - start < SLICE_MS) {
-      const row = queue.shift();
+    while (qi < queue.length && performance.now() - start < SLICE_MS) {
+      const row = queue[qi++];
       queued.delete(row);
       if (!conv || !row.isConnected) continue;
       let read;
@@ -186,17 +230,20 @@
       } catch (e) {
         continue;
       }
-      if (!read) continue;
+      if (!read) {
+        readEls.add(row);
+        continue;
+      }
       const prev = conv.seen.get(read.id);
       if (prev === read.hash) {
-        anchor(row); // a re-mounted row, already read
+        readEls.add(row); // a re-mounted row, already read
         continue;
       }
       const edit = prev !== undefined;
       const history = !edit && isHistory(row, read);
+      readEls.add(row);
       conv.seen.set(read.id, read.hash);
       conv.lastRowAt = performance.now();
-      anchor(row);
       if (read.time && read.time > conv.newestTime) conv.newestTime = read.time;
       if (site.idsOrdered && /^\d+$/.test(read.id) &&
           (!conv.maxId || read.id.length > conv.maxId.length || (read.id.length === conv.maxId.length && read.id > conv.maxId))) {
@@ -210,8 +257,10 @@
       });
       if (pending.length >= 200) flush();
     }
-    if (queue.length) setTimeout(processSlice, 0);
+    if (qi < queue.length) setTimeout(processSlice, 0);
     else {
+      queue = [];
+      qi = 0;
       processing = false;
       scheduleFlush();
     }
@@ -232,7 +281,7 @@
     }
     const batch = pending;
     pending = [];
-    if (!conv.contact) conv.contact = SafeDM.firstValue(site.contact, null, ctxFor());
+    readNames();
     const c = conv;
     send({
       type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,

@@ -7,7 +7,7 @@
 SafeDM.defineSite({
   name: 'x',
   label: 'X',
-  hosts: ['x.com', 'twitter.com', 'mobile.x.com'],
+  hosts: ['x.com', 'twitter.com'],
   conversation: [{ url: /^\/i\/chat\/([^/?#]+)/ }, { url: /^\/messages\/([^/?#]+)/ }],
   list: '[data-testid="DmScrollerContainer"], [data-testid="dm-message-list"]',
   row: '[data-testid="messageEntry"], [data-testid="DmScrollerContainer"] [data-testid^="message-"], [data-testid="dm-message-list"] [data-testid^="message-"]',
