@@ -1,49 +1,137 @@
-# SafeDM: the targets a newcomer needs. `make demo` runs the main job, `make test` every test.
+# SafeDM: the targets a newcomer needs. `make demo` serves the playground, `make test` runs every
+# test. Each target installs what it needs on a fresh machine (see ../shared/DESIGN.md, tools).
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
+NODE ?= node
+PYTHON ?= python3
+PORT ?= 8000
 
-.PHONY: demo test lint unit build eval
+WASM_TARGET := wasm32-unknown-unknown
+# Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_OPT := node_modules/.bin/wasm-opt
+CHROMIUM := /usr/bin/chromium
 
-## Build the engine and score the bundled example conversations.
-demo: build
+.PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
+	test-parity test-www bench size wasm-tools chromium
+
+## Build the engine as WebAssembly and the playground into dist/www/, then serve it locally.
+demo: www
+	$(PYTHON) scripts/serve.py dist/www --port $(PORT)
+
+## Build the engine and score the bundled example conversations on the command line.
+score-examples: build
 	./target/release/safedm score examples/conversations.jsonl
 
 build:
 	$(CARGO) build --release --locked
 
-## Everything CI runs: formatting, lints, unit and integration tests.
-test: lint unit test-extension
+## Everything CI runs: formatting, lints, unit and integration tests, the WebAssembly bindings in
+## Node, native-vs-WASM parity, the playground in headless Chromium, and the browser extension
+## (web-ext lint and its end-to-end tests in Chromium).
+test: lint unit test-wasm test-parity test-www test-extension
 
-lint:
+lint: wasm-tools
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --lib --test wasm --target $(WASM_TARGET) --no-default-features \
+		--features wasm -- -D warnings
 
 unit:
 	$(CARGO) test --locked --all-targets
+	$(CARGO) test --locked --doc
 
 ## The cue-only evaluation over the shared corpora (needs ../shared/data).
 eval: build
-	./target/release/safedm eval ../shared/data/*.jsonl.gz
+	./target/release/safedm eval ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl
 
-# ---- the browser extension (extension/) ---------------------------------------------------
-CHROMIUM ?= /usr/bin/chromium
-EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -1)
+## Retrain the learned scorer from ../shared/data into src/model/weights.bin (about a minute).
+## Same data and seed give the same bytes; commit the file with the data it names.
+model:
+	$(CARGO) build --locked --profile fast
+	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
 
-.PHONY: extension test-extension bench-extension node-deps chromium
+## Cue-only, model-only and combined side by side on the dev split (hard negatives first).
+eval-dev:
+	$(CARGO) build --locked --profile fast
+	for s in relaxed balanced strict; do \
+	  ./target/fast/safedm eval --split dev --ablate all --sensitivity $$s ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl; \
+	done
 
-## JavaScript tools (playwright-core, web-ext, binaryen), exactly as package-lock.json pins them.
-node-deps: node_modules/.package-lock.json
+# --- WebAssembly -------------------------------------------------------------------------------
+
+## The wasm32 target and the wasm-bindgen CLI of the pinned version (its test runner too).
+wasm-tools:
+	rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	if [[ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]]; then \
+		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+
+## Node tools pinned in package-lock.json: binaryen (wasm-opt) and playwright-core.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
 
-## Debian's Chromium for the end-to-end tests (test tools cannot download browsers here).
+## pkg/: safedm.js + safedm_bg.wasm (wasm-bindgen --target web), size-optimised by wasm-opt.
+wasm: wasm-tools node_modules/.package-lock.json
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=z $(CARGO) build --release --locked --lib \
+		--target $(WASM_TARGET) --no-default-features --features wasm
+	rm -rf pkg
+	wasm-bindgen target/$(WASM_TARGET)/release/safedm.wasm --out-dir pkg --target web \
+		--remove-name-section --remove-producers-section
+	$(WASM_OPT) -Oz pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
+	printf '{\n  "name": "safedm",\n  "version": "%s",\n  "type": "module",\n  "main": "safedm.js",\n  "types": "safedm.d.ts"\n}\n' \
+		"$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)" > pkg/package.json
+	@echo "pkg/safedm_bg.wasm: $$(stat -c %s pkg/safedm_bg.wasm) bytes, $$(gzip -9c pkg/safedm_bg.wasm | wc -c) gzipped"
+
+## The bindings' tests (tests/wasm.rs) as WebAssembly in Node. Release mode without LTO: the
+## cue tables compile several times faster than in debug, and the build stays short.
+test-wasm: wasm-tools
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		$(CARGO) test --release --locked --target $(WASM_TARGET) --no-default-features \
+		--features wasm --test wasm
+
+## The same conversations scored natively (CLI) and through pkg/ in Node must agree.
+test-parity: build wasm
+	$(CARGO) build --release --locked --example trace
+	$(NODE) --test tests/js/parity.test.mjs
+
+# --- Playground --------------------------------------------------------------------------------
+
+## dist/www/: the static page with pkg/ beside it.
+www: wasm
+	rm -rf dist/www
+	mkdir -p dist/www
+	cp -r www/. dist/www/
+	cp -r pkg dist/www/pkg
+
 chromium:
-	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium)
+	test -x $(CHROMIUM) || { apt-get update && apt-get install -y chromium; }
 
-## The extension: unpacked in dist/extension/ (load it in chrome://extensions) and a store zip.
-extension: wasm node-deps
-	rm -rf dist/extension && mkdir -p dist
+## The playground in headless Chromium (playwright-core); screenshot in test-results/.
+test-www: www chromium node_modules/.package-lock.json
+	$(NODE) --test tests/js/www.test.mjs
+
+## Messages per second, native vs WebAssembly in Node, measured in one run.
+bench: build wasm
+	$(CARGO) build --release --locked --example bench
+	$(NODE) bench/run.mjs
+
+## What takes the space in the .wasm (needs `cargo install twiggy`).
+size: wasm
+	twiggy top -n 25 target/$(WASM_TARGET)/release/safedm.wasm
+
+# --- Browser extension (extension/) ------------------------------------------------------------
+EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -n1)
+
+.PHONY: extension test-extension bench-extension
+
+## dist/extension/: the unpacked extension with the engine in engine/ (load it at
+## chrome://extensions, "Load unpacked"), and dist/safedm-extension-VERSION.zip for the stores.
+extension: wasm node_modules/.package-lock.json
+	rm -rf dist/extension
+	mkdir -p dist
 	cp -r extension dist/extension
 	mkdir -p dist/extension/engine
 	cp pkg/safedm.js pkg/safedm_bg.wasm dist/extension/engine/
@@ -51,11 +139,11 @@ extension: wasm node-deps
 	cd dist/extension && zip -qrX ../safedm-extension-$(EXT_VERSION).zip .
 	@echo "dist/extension/ and dist/safedm-extension-$(EXT_VERSION).zip are ready"
 
-## Lints the built extension (Firefox's rules) and runs its end-to-end tests in Chromium.
+## Lints the built extension (web-ext, Firefox's rules) and runs its end-to-end tests in Chromium.
 test-extension: extension chromium
 	npx --no-install web-ext lint --source-dir dist/extension
-	node --test --test-concurrency=1 tests/extension/
+	$(NODE) --test --test-concurrency=1 tests/extension/
 
-## The 5,000-message page benchmark (not a test): processing time, longest main-thread task.
+## The 5,000-message page benchmark (not a test): time to score, longest main-thread task.
 bench-extension: extension chromium
-	node bench/extension-5000.mjs
+	$(NODE) bench/extension-5000.mjs

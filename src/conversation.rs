@@ -14,6 +14,7 @@ use crate::config::Sensitivity;
 use crate::cues::{Category, CueHit, Stage};
 use crate::error::{Error, ErrorKind};
 use crate::message::Role;
+use crate::model::features::MessageFeatures;
 use serde::{Deserialize, Serialize};
 
 /// How worried the engine is, in increasing order.
@@ -78,7 +79,8 @@ impl Thresholds {
         }
     }
 
-    fn level(&self, risk: u8) -> Level {
+    /// The level a risk maps to.
+    pub fn level(&self, risk: u8) -> Level {
         if risk >= self.alert {
             Level::Alert
         } else if risk >= self.warn {
@@ -115,6 +117,9 @@ pub(crate) mod tuning {
     pub const YOUNG_CHILD_FACTOR: f32 = 1.3;
     /// Both sides said they are minors of about the same age: cues weigh this much.
     pub const PEER_FACTOR: f32 = 0.6;
+    /// Each further stage present multiplies the strength by this much more: a conversation
+    /// that moves from questions to secrecy to another app is worse than the sum of its lines.
+    pub const STAGE_BONUS: f32 = 0.15;
     /// Message ids kept per category for the reasons.
     pub const IDS_PER_CATEGORY: usize = 5;
 }
@@ -150,6 +155,10 @@ pub struct ConversationState {
     pub child_age: Option<u8>,
     /// Time of the latest message with a time, Unix seconds.
     pub last_time: Option<f64>,
+    /// The contact's latest message asked the child's age, so a bare number in the child's
+    /// reply ("13") is the child's age.
+    #[serde(default)]
+    pub age_asked: bool,
     /// Highest level reached so far.
     pub peak_level: Level,
     /// Highest risk reached so far.
@@ -160,6 +169,12 @@ pub struct ConversationState {
     pub notified_level: Level,
     /// Categories present when the user was last notified.
     pub notified_categories: Vec<Category>,
+    /// The learned scorer's window: hashed features of the contact's latest messages (no text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_window: Vec<MessageFeatures>,
+    /// The learned scorer's latest probability, once the window held enough text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_probability: Option<f32>,
 }
 
 impl Default for ConversationState {
@@ -174,11 +189,14 @@ impl Default for ConversationState {
             contact_age: None,
             child_age: None,
             last_time: None,
+            age_asked: false,
             peak_level: Level::None,
             peak_risk: 0,
             peak_stage: Stage::None,
             notified_level: Level::None,
             notified_categories: Vec::new(),
+            model_window: Vec::new(),
+            model_probability: None,
         }
     }
 }
@@ -222,6 +240,25 @@ pub struct Assessment {
     pub contact_age: Option<u8>,
     /// Age the child stated (or the configured age), if any.
     pub child_age: Option<u8>,
+    /// What the learned scorer made of the contact's recent messages, when it had enough text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelNote>,
+}
+
+/// The learned scorer's part in an assessment, in words as well as numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelNote {
+    /// Probability (0–1) that the contact's recent messages read like grooming.
+    pub probability: f32,
+    /// The model's own risk (0–100) at this sensitivity.
+    pub risk: u8,
+    /// `true` when the model, not the cues, set the level.
+    pub drove: bool,
+    /// A plain sentence for a parent.
+    pub parent: String,
+    /// A plain sentence for a 10–15-year-old.
+    pub child: String,
 }
 
 impl ConversationState {
@@ -250,6 +287,19 @@ impl ConversationState {
                     self.evidence.len(),
                     Category::ALL.len()
                 ),
+            ));
+        }
+        if self
+            .model_window
+            .iter()
+            .any(|m| m.ids.len() > crate::model::features::MAX_PER_MESSAGE)
+            || self
+                .model_probability
+                .is_some_and(|p| !(0.0..=1.0).contains(&p))
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                "state holds a damaged model window",
             ));
         }
         if self
@@ -313,6 +363,7 @@ impl ConversationState {
         if role == Role::Child {
             return;
         }
+        self.age_asked = hits.iter().any(|h| h.category == Category::AgeProbe);
         for e in &mut self.evidence {
             e.weight *= tuning::DECAY_PER_MESSAGE;
         }
@@ -421,11 +472,16 @@ impl ConversationState {
     ) -> (u8, Level, Vec<Category>) {
         let thresholds = Thresholds::of(sensitivity);
         let present = self.present_categories();
+        let mut stages: Vec<Stage> = present.iter().map(|c| c.stage()).collect();
+        stages.sort();
+        stages.dedup();
+        let stage_bonus = 1.0 + tuning::STAGE_BONUS * stages.len().saturating_sub(1) as f32;
         let strength: f32 = Category::ALL
             .iter()
             .map(|c| c.gravity() * self.evidence_of(*c).min(tuning::CAP))
             .sum::<f32>()
-            * self.age_factor(child_age_config);
+            * self.age_factor(child_age_config)
+            * stage_bonus;
         let raw = (100.0 * (1.0 - (-strength / tuning::SCALE).exp()))
             .round()
             .clamp(0.0, 100.0) as u8;
@@ -434,6 +490,8 @@ impl ConversationState {
         let severe = present.contains(&Category::Coercion)
             || (present.contains(&Category::Sexual) && present.contains(&Category::AgeGap));
         let cap = match present.len() {
+            // Threats and demands are the one category serious enough to warn on alone.
+            1 if present[0] == Category::Coercion => thresholds.alert.saturating_sub(1),
             0 | 1 => thresholds.warn.saturating_sub(1),
             2 if !severe => thresholds.alert.saturating_sub(1),
             _ => 100,

@@ -1,22 +1,48 @@
 //! The engine: compiled cue tables plus a configuration, applied to conversation state.
 
 use crate::config::Config;
-use crate::conversation::{Assessment, ConversationState, Level};
-use crate::cues::{CueHit, CueSet, Stage};
+use crate::conversation::{Assessment, ConversationState, Level, ModelNote, Thresholds};
+use crate::cues::{Category, CueHit, CueSet, Stage};
 use crate::error::Error;
 use crate::explain;
-use crate::message::Message;
+use crate::message::{Message, Role};
+use crate::model::Model;
 use crate::normalize::normalize;
+use std::sync::Arc;
 
 /// The longest message text scored, in bytes. Longer text is cut at a character boundary: a
 /// pasted book must not stall the page, and the first 64 KiB say enough.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// Which scorers set the level: both (the default), or one alone for ablation studies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scoring {
+    /// Cues and the learned model together.
+    #[default]
+    Combined,
+    /// The cue tracker alone (the engine before the model).
+    CuesOnly,
+    /// The learned model alone.
+    ModelOnly,
+}
+
+/// How the model and the cues are combined.
+mod combine {
+    /// A cue alert over a full window in which the model sees no grooming (probability below
+    /// this share of its own `watch` threshold) is held at `warn`: long same-era adult chats
+    /// (decoys, chat rooms) trip several cue categories without the behaviour around them. A
+    /// window that is not yet full (a short, present-day chat) is never vetoed: the model has
+    /// too little to go on and was trained on another era's phrasing.
+    pub const VETO_SHARE: f32 = 1.0;
+}
 
 /// Scores messages. Build once, share, and keep one [`ConversationState`] per conversation.
 #[derive(Clone, Debug)]
 pub struct Engine {
     config: Config,
     cues: CueSet,
+    model: Option<Arc<Model>>,
+    scoring: Scoring,
 }
 
 impl Engine {
@@ -26,7 +52,26 @@ impl Engine {
         Ok(Engine {
             config,
             cues: CueSet::new()?,
+            model: Model::embedded().map(Arc::new),
+            scoring: Scoring::Combined,
         })
+    }
+
+    /// The same engine with another model (or none: cues only).
+    pub fn with_model(mut self, model: Option<Model>) -> Engine {
+        self.model = model.map(Arc::new);
+        self
+    }
+
+    /// The same engine with one scorer switched off, for ablation studies.
+    pub fn with_scoring(mut self, scoring: Scoring) -> Engine {
+        self.scoring = scoring;
+        self
+    }
+
+    /// The learned model in use, if any.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.as_deref()
     }
 
     /// The configuration in use.
@@ -51,9 +96,30 @@ impl Engine {
         self.cues.find(&normalize(truncate(text)))
     }
 
+    /// The model's features of one message, as the tracker keeps them (`None` without a model).
+    pub fn message_features(&self, text: &str) -> Option<crate::model::features::MessageFeatures> {
+        let model = self.model.as_deref()?;
+        let normalized = normalize(truncate(text));
+        let hits = self.cues.find(&normalized);
+        Some(model.message_features(normalized.as_str(), &hits))
+    }
+
     /// Scores one message in its conversation and updates the state.
     pub fn observe(&self, state: &mut ConversationState, message: &Message) -> Assessment {
-        let hits = self.cues(&message.text);
+        let normalized = normalize(truncate(&message.text));
+        let mut hits = self.cues.find(&normalized);
+        if let (Some(model), true) = (self.model.as_deref(), message.role != Role::Child) {
+            let features = model.message_features(normalized.as_str(), &hits);
+            state.model_window.push(features);
+            let excess = state.model_window.len().saturating_sub(model.header.window);
+            state.model_window.drain(..excess);
+            if let Some(p) = model.window_probability(&state.model_window) {
+                state.model_probability = Some(p);
+            }
+        }
+        if message.role == Role::Child && state.age_asked && state.child_age.is_none() {
+            hits.extend(bare_age_answer(&message.text));
+        }
         let index = state.messages;
         state.update(
             message.role,
@@ -62,7 +128,13 @@ impl Engine {
             &hits,
             self.config.child_age,
         );
-        let (risk, level, present) = state.risk(self.config.sensitivity, self.config.child_age);
+        let (cue_risk, _, present) = state.risk(self.config.sensitivity, self.config.child_age);
+        let (risk, level, note) = self.combine(state, cue_risk, &present);
+        let present = if self.scoring == Scoring::ModelOnly {
+            Vec::new()
+        } else {
+            present
+        };
         let stage = present
             .iter()
             .map(|c| c.stage())
@@ -98,12 +170,107 @@ impl Engine {
             message_index: index,
             contact_age: state.contact_age,
             child_age: state.known_child_age(self.config.child_age),
+            model: note,
         }
+    }
+
+    /// Combines the cue risk with the model's probability over the recent contact window.
+    ///
+    /// The model's probability maps to a risk whose level thresholds were chosen on dev (see
+    /// [`Model::risk`]). Combined, the higher of the two risks counts, with two exceptions that
+    /// make each scorer check the other: cues that reach `warn` while the model independently
+    /// reads `warn` make an `alert`; a cue alert over a window in which the model sees nothing
+    /// of grooming (see `combine::VETO_SHARE`) stays at `warn`.
+    fn combine(
+        &self,
+        state: &ConversationState,
+        cue_risk: u8,
+        present: &[crate::cues::Category],
+    ) -> (u8, Level, Option<ModelNote>) {
+        let sensitivity = self.config.sensitivity;
+        let levels = Thresholds::of(sensitivity);
+        let (model, probability) = match (self.model.as_deref(), state.model_probability) {
+            (Some(m), Some(p)) if self.scoring != Scoring::CuesOnly => (m, p),
+            _ => {
+                let risk = if self.scoring == Scoring::ModelOnly {
+                    0
+                } else {
+                    cue_risk
+                };
+                return (risk, levels.level(risk), None);
+            }
+        };
+        let model_risk = model
+            .risk(probability, sensitivity)
+            .round()
+            .clamp(0.0, 100.0) as u8;
+        let t = model.header.thresholds.of(sensitivity);
+        let risk = match self.scoring {
+            Scoring::ModelOnly => model_risk,
+            _ => {
+                let mut risk = cue_risk.max(model_risk);
+                if levels.level(cue_risk) >= Level::Warn && probability >= t.warn {
+                    risk = risk.max(levels.alert);
+                }
+                if levels.level(cue_risk) == Level::Alert
+                    && state.model_window.len() >= model.header.window
+                    && probability < t.watch * combine::VETO_SHARE
+                    && model_risk < levels.warn
+                {
+                    risk = risk.min(levels.alert.saturating_sub(1));
+                }
+                risk
+            }
+        };
+        let level = levels.level(risk);
+        let drove = level > levels.level(cue_risk) && levels.level(model_risk) >= level
+            || (self.scoring == Scoring::ModelOnly && level > Level::None);
+        let _ = present;
+        let (parent, child) = if drove {
+            (
+                "The way this person writes, taken together, reads like the grooming chats the \
+                 detector learned from, even where no single message stands out."
+                    .to_string(),
+                "Taken together, how this person talks to you looks like someone trying to win \
+                 your trust for the wrong reasons."
+                    .to_string(),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        let note = ModelNote {
+            probability,
+            risk: model_risk,
+            drove,
+            parent,
+            child,
+        };
+        (risk, level, Some(note))
     }
 }
 
+/// A reply that starts with a plausible child's age ("13", "13 u?") right after the contact
+/// asked for it, as an age statement.
+fn bare_age_answer(text: &str) -> Option<CueHit> {
+    let trimmed = text.trim_start();
+    let offset = text.len() - trimmed.len();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let after = trimmed[digits..].chars().next();
+    if digits == 0 || digits > 2 || after.is_some_and(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    let age: u8 = trimmed[..digits].parse().ok()?;
+    (5..=80).contains(&age).then(|| CueHit {
+        category: Category::AgeStatement,
+        weight: 1.0,
+        start: offset,
+        end: offset + digits,
+        age: Some(age),
+    })
+}
+
 /// `text` cut to at most [`MAX_TEXT_BYTES`] at a character boundary.
-fn truncate(text: &str) -> &str {
+pub(crate) fn truncate(text: &str) -> &str {
     if text.len() <= MAX_TEXT_BYTES {
         return text;
     }

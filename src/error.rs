@@ -16,6 +16,8 @@ pub enum ErrorKind {
     InvalidCueTable,
     /// Reading or writing a file failed.
     Io,
+    /// A weights file of the learned scorer is not valid.
+    InvalidModel,
 }
 
 /// An error with its kind and a message that says what to fix.
@@ -53,6 +55,7 @@ impl fmt::Display for Error {
             ErrorKind::InvalidState => "invalid state",
             ErrorKind::InvalidCueTable => "invalid cue table",
             ErrorKind::Io => "i/o error",
+            ErrorKind::InvalidModel => "invalid model",
         };
         write!(f, "{kind}: {}", self.message)
     }

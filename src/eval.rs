@@ -33,6 +33,10 @@ pub struct ScoreRecord {
     /// Contact (or unknown) messages up to and including the first alert.
     #[serde(skip)]
     pub contact_messages_to_alert: Option<usize>,
+    /// A continuous score for ROC curves: the highest risk, with the model's probability at
+    /// that point breaking ties between equal risks.
+    #[serde(skip)]
+    pub max_score: f64,
 }
 
 /// Scores a conversation from its first message to its last.
@@ -47,6 +51,7 @@ pub fn score_conversation(engine: &Engine, conversation: &Conversation) -> Score
         first_alert_at: None,
         reasons: Vec::new(),
         contact_messages_to_alert: None,
+        max_score: 0.0,
     };
     let mut contact_seen = 0usize;
     for (i, message) in conversation.messages.iter().enumerate() {
@@ -64,6 +69,8 @@ pub fn score_conversation(engine: &Engine, conversation: &Conversation) -> Score
         if a.level > record.max_level || (a.level == record.max_level && a.risk > record.max_risk) {
             record.reasons = a.reasons.iter().map(|r| r.category).collect();
         }
+        let score = f64::from(a.risk) + a.model.as_ref().map_or(0.0, |m| f64::from(m.probability));
+        record.max_score = record.max_score.max(score);
         record.max_level = record.max_level.max(a.level);
         record.max_risk = record.max_risk.max(a.risk);
     }
@@ -124,6 +131,8 @@ pub struct SourceReport {
     latencies: Vec<usize>,
     #[serde(skip)]
     seconds: f64,
+    #[serde(skip)]
+    scores: Vec<(bool, f64)>,
 }
 
 impl SourceReport {
@@ -136,6 +145,9 @@ impl SourceReport {
         seconds: f64,
     ) {
         self.conversations += 1;
+        if let Some(g) = grooming {
+            self.scores.push((g, record.max_score));
+        }
         self.messages += messages;
         self.seconds += seconds;
         let warned = record.max_level >= Level::Warn;
@@ -216,11 +228,68 @@ pub struct EvalReport {
     pub sources: BTreeMap<String, SourceReport>,
     /// All sources together.
     pub overall: SourceReport,
+    /// ROC-AUC per pair "grooming source vs benign source" (and within sources that hold both).
+    #[serde(default)]
+    pub roc_auc: BTreeMap<String, f64>,
+}
+
+/// Sources in the order the table shows them: the era-matched hard negatives first.
+pub const SOURCE_ORDER: &[&str] = &[
+    "pan12-benign-segment",
+    DECOY_AS_CONTACT_SOURCE,
+    "irc-ubuntu",
+    "chitchat",
+    "modern-handwritten",
+    "perverted-justice",
+];
+
+fn order_key(name: &str) -> (usize, &str) {
+    (
+        SOURCE_ORDER
+            .iter()
+            .position(|s| *s == name)
+            .unwrap_or(SOURCE_ORDER.len()),
+        name,
+    )
+}
+
+/// ROC-AUC of positive against negative scores (ties count half).
+pub fn roc_auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut wins = 0f64;
+    let mut sorted = negatives.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    for p in positives {
+        let below = sorted.partition_point(|n| n < p);
+        let equal = sorted[below..].partition_point(|n| n <= p);
+        wins += below as f64 + 0.5 * equal as f64;
+    }
+    Some(wins / (positives.len() as f64 * negatives.len() as f64))
 }
 
 impl EvalReport {
     /// Computes every rate; call once all conversations are added.
     pub fn finish(&mut self) {
+        self.roc_auc.clear();
+        let pos = |r: &SourceReport| -> Vec<f64> {
+            r.scores.iter().filter(|s| s.0).map(|s| s.1).collect()
+        };
+        let neg = |r: &SourceReport| -> Vec<f64> {
+            r.scores.iter().filter(|s| !s.0).map(|s| s.1).collect()
+        };
+        for (pname, p) in &self.sources {
+            for (nname, n) in &self.sources {
+                let both = pname == nname;
+                let corpus_pair = !both && p.benign == 0 && n.grooming == 0;
+                if both || corpus_pair {
+                    if let Some(a) = roc_auc(&pos(p), &neg(n)) {
+                        self.roc_auc.insert(format!("{pname} vs {nname}"), a);
+                    }
+                }
+            }
+        }
         let mut overall = SourceReport::default();
         for r in self.sources.values_mut() {
             overall.merge(r);
@@ -258,10 +327,36 @@ impl EvalReport {
                 int(r.messages_per_second)
             )
         };
-        for (name, r) in &self.sources {
-            out.push_str(&row(name, r));
+        let mut names: Vec<&String> = self.sources.keys().collect();
+        names.sort_by_key(|n| order_key(n));
+        for name in names {
+            out.push_str(&row(name, &self.sources[name]));
         }
         out.push_str(&row("overall", &self.overall));
+        if !self.roc_auc.is_empty() {
+            out.push_str("ROC-AUC (highest risk per conversation):\n");
+            let mut pairs: Vec<(&String, &f64)> = self.roc_auc.iter().collect();
+            pairs.sort_by_key(|(k, _)| {
+                let benign = k.split(" vs ").nth(1).unwrap_or_default();
+                order_key(benign)
+            });
+            for (pair, auc) in pairs {
+                out.push_str(&format!("  {pair:<48} {auc:.3}\n"));
+            }
+        }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roc_auc_counts_ties_half() {
+        assert_eq!(roc_auc(&[2.0, 3.0], &[1.0]), Some(1.0));
+        assert_eq!(roc_auc(&[1.0], &[2.0]), Some(0.0));
+        assert_eq!(roc_auc(&[1.0], &[1.0, 0.0]), Some(0.75));
+        assert_eq!(roc_auc(&[], &[1.0]), None);
     }
 }

@@ -25,17 +25,22 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod message;
+pub mod model;
 pub mod normalize;
 
 #[cfg(feature = "cli")]
 pub mod corpus;
 #[cfg(feature = "cli")]
 pub mod eval;
+#[cfg(feature = "cli")]
+pub mod train;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 pub use config::{Config, Sensitivity};
-pub use conversation::{Assessment, ConversationState, Level, Reason};
+pub use conversation::{Assessment, ConversationState, Level, ModelNote, Reason};
 pub use cues::{Category, CueHit, Stage};
-pub use engine::Engine;
+pub use engine::{Engine, Scoring};
 pub use error::{Error, ErrorKind};
 pub use message::{Message, Role};
 

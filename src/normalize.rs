@@ -294,7 +294,8 @@ fn is_join_separator(c: char) -> bool {
 
 /// Step 2: joins runs like `s n a p`, `s.n.a.p` or `a/s/l` into one word. A run is at least three
 /// single-character words with the same separator between them; a space-separated run made only
-/// of common one-letter words (`u r a`) is left alone.
+/// of common one-letter words (`u r a`) is left alone. A one-letter word right before a spaced
+/// word joins it (`a s e l f i e` → `aselfie`): without a dictionary the two cannot be told apart.
 fn join_split_letters(units: Vec<Unit>) -> Vec<Unit> {
     let n = units.len();
     let single_at = |i: usize| -> bool {

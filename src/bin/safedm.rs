@@ -5,7 +5,8 @@
 use clap::{Parser, Subcommand};
 use safedm::corpus::{self, Conversation};
 use safedm::eval::{self, EvalReport};
-use safedm::{Config, Engine, Sensitivity};
+use safedm::model::{self, Model};
+use safedm::{Config, Engine, Scoring, Sensitivity};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -40,9 +41,41 @@ enum Command {
         /// Print the report as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Switch one scorer off: `model` (cues only), `cues` (model only), `none` (combined,
+        /// the default) or `all` (the three side by side).
+        #[arg(long, default_value = "none")]
+        ablate: String,
+        /// `dev`: only the dev split of the training corpora (other files are kept whole);
+        /// `all`: everything.
+        #[arg(long, default_value = "all")]
+        split: String,
+        /// A weights file to use instead of the embedded one.
+        #[arg(long)]
+        model: Option<String>,
         /// The files to read.
         #[arg(required = true)]
         files: Vec<String>,
+    },
+    /// Train the learned scorer from the corpora and write the weights file.
+    Train {
+        /// Folder with the `*.jsonl.gz` corpora.
+        #[arg(long, default_value = "../shared/data")]
+        data: String,
+        /// Where to write the weights.
+        #[arg(long, default_value = "src/model/weights.bin")]
+        out: String,
+        /// Seed of the shuffles.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// log2 of the hashed feature space.
+        #[arg(long, default_value_t = 17)]
+        bits: u32,
+        /// Add character 3-5-grams (era-bound; for measuring only).
+        #[arg(long)]
+        char_ngrams: bool,
+        /// Passes over the data.
+        #[arg(long, default_value_t = 6)]
+        epochs: usize,
     },
 }
 
@@ -57,8 +90,61 @@ fn main() -> ExitCode {
         Command::Eval {
             sensitivity,
             json,
+            ablate,
+            split,
+            model,
             files,
-        } => evaluate(sensitivity, json, &files),
+        } => evaluate(sensitivity, json, &ablate, &split, model.as_deref(), &files),
+        Command::Train {
+            data,
+            out,
+            seed,
+            bits,
+            char_ngrams,
+            epochs,
+        } => train(&data, &out, seed, bits, char_ngrams, epochs),
+    }
+}
+
+fn train(
+    data: &str,
+    out: &str,
+    seed: u64,
+    bits: u32,
+    char_ngrams: bool,
+    epochs: usize,
+) -> ExitCode {
+    if !(8..=22).contains(&bits) {
+        eprintln!("safedm: --bits must be between 8 and 22");
+        return ExitCode::from(2);
+    }
+    let options = safedm::train::TrainOptions {
+        data_dir: data.into(),
+        seed,
+        features: safedm::model::features::FeatureSet { bits, char_ngrams },
+        epochs,
+        ..safedm::train::TrainOptions::default()
+    };
+    let start = Instant::now();
+    let result = safedm::train::train(&options).and_then(|o| Ok((o.model.to_bytes()?, o.report)));
+    match result {
+        Ok((bytes, report)) => {
+            if let Err(e) = std::fs::write(out, &bytes) {
+                eprintln!("safedm: {out}: {e}");
+                return ExitCode::from(1);
+            }
+            print!("{report}");
+            println!(
+                "wrote {out}: {} bytes in {:.1} s",
+                bytes.len(),
+                start.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("safedm: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -119,39 +205,103 @@ fn score(sensitivity: Sensitivity, files: &[String]) -> ExitCode {
     }
 }
 
-fn evaluate(sensitivity: Sensitivity, json: bool, files: &[String]) -> ExitCode {
-    let engine = match engine(sensitivity) {
+fn evaluate(
+    sensitivity: Sensitivity,
+    json: bool,
+    ablate: &str,
+    split: &str,
+    model: Option<&str>,
+    files: &[String],
+) -> ExitCode {
+    let modes: Vec<(&str, Scoring)> = match ablate {
+        "none" => vec![("combined", Scoring::Combined)],
+        "model" => vec![("cues only", Scoring::CuesOnly)],
+        "cues" => vec![("model only", Scoring::ModelOnly)],
+        "all" => vec![
+            ("cues only", Scoring::CuesOnly),
+            ("model only", Scoring::ModelOnly),
+            ("combined", Scoring::Combined),
+        ],
+        other => {
+            eprintln!("safedm: --ablate must be none, model, cues or all, not {other:?}");
+            return ExitCode::from(2);
+        }
+    };
+    let dev_only = match split {
+        "all" => false,
+        "dev" => true,
+        other => {
+            eprintln!("safedm: --split must be all or dev, not {other:?}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut base = match engine(sensitivity) {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let mut report = EvalReport {
-        sensitivity: sensitivity.as_str().to_string(),
-        ..EvalReport::default()
-    };
-    let clean = read_all(files, |c| {
-        let c = eval::decoy_as_contact(c);
-        let start = Instant::now();
-        let record = eval::score_conversation(&engine, &c);
-        let seconds = start.elapsed().as_secs_f64();
-        let source = c.source.clone().unwrap_or_default();
-        report.sources.entry(source).or_default().add(
-            c.is_grooming(),
-            &record,
-            c.messages.len(),
-            seconds,
-        );
-    });
-    report.finish();
-    if json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+    if let Some(path) = model {
+        let loaded = std::fs::read(path)
+            .map_err(|e| format!("{path}: {e}"))
+            .and_then(|b| Model::from_bytes(&b).map_err(|e| format!("{path}: {e}")));
+        match loaded {
+            Ok(m) => base = base.with_model(Some(m)),
             Err(e) => {
                 eprintln!("safedm: {e}");
-                return ExitCode::from(1);
+                return ExitCode::from(2);
             }
         }
-    } else {
-        print!("{}", report.table());
+    }
+    let mut reports: Vec<(&str, EvalReport)> = modes
+        .iter()
+        .map(|(name, _)| {
+            (
+                *name,
+                EvalReport {
+                    sensitivity: sensitivity.as_str().to_string(),
+                    ..EvalReport::default()
+                },
+            )
+        })
+        .collect();
+    let engines: Vec<Engine> = modes
+        .iter()
+        .map(|(_, scoring)| base.clone().with_scoring(*scoring))
+        .collect();
+    let clean = read_all(files, |c| {
+        let c = eval::decoy_as_contact(c);
+        let source = c.source.clone().unwrap_or_default();
+        if dev_only && model::CORPUS_SOURCES.contains(&source.as_str()) && !model::is_dev(&c.id) {
+            return;
+        }
+        for (engine, (_, report)) in engines.iter().zip(reports.iter_mut()) {
+            let start = Instant::now();
+            let record = eval::score_conversation(engine, &c);
+            let seconds = start.elapsed().as_secs_f64();
+            report.sources.entry(source.clone()).or_default().add(
+                c.is_grooming(),
+                &record,
+                c.messages.len(),
+                seconds,
+            );
+        }
+    });
+    let multi = reports.len() > 1;
+    for (name, report) in &mut reports {
+        report.finish();
+        if json {
+            match serde_json::to_string_pretty(report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("safedm: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        } else {
+            if multi || ablate != "none" {
+                println!("scoring: {name}");
+            }
+            print!("{}", report.table());
+        }
     }
     if clean {
         ExitCode::SUCCESS

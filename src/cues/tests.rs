@@ -304,3 +304,100 @@ fn vetoes_and_innocent_lookalikes() {
     none_of("i'm 5 minutes away", Category::AgeStatement);
     none_of("my snapshot of the sunset", Category::PrivateChannel);
 }
+
+/// Inner letters of each word turned to leetspeak (`mature` → `m4tur3`).
+fn leet(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            chars
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    let inner = i > 0 && i + 1 < chars.len();
+                    match c {
+                        'a' if inner => '4',
+                        'e' if inner => '3',
+                        'o' if inner => '0',
+                        's' if inner => '$',
+                        _ => c,
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Latin letters swapped for their Cyrillic look-alikes.
+fn homoglyphs(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'a' => 'а',
+            'e' => 'е',
+            'o' => 'о',
+            'p' => 'р',
+            'c' => 'с',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The longest word spelled with dots between its letters (`parents` → `p.a.r.e.n.t.s`) and, for
+/// the second variant, with spaces.
+fn spaced(text: &str, sep: char) -> String {
+    let longest = text
+        .split(' ')
+        .fold("", |best, w| if w.len() > best.len() { w } else { best });
+    let split: String = longest
+        .chars()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(&sep.to_string());
+    text.replacen(longest, &split, 1)
+}
+
+/// One plain phrase per category (and per language for a few); every evasion of it must still
+/// fire, with the evidence span covering the whole evaded phrase.
+#[test]
+fn every_category_survives_every_evasion() {
+    let set = cues();
+    let phrases: &[(Category, &str)] = &[
+        (Category::AgeProbe, "how old are you"),
+        (Category::PersonalInfo, "what school do you go to"),
+        (Category::Flattery, "you are so mature for your age"),
+        (Category::Gifts, "i can buy you robux"),
+        (Category::RiskCheck, "are your parents home"),
+        (Category::Isolation, "your parents dont understand you"),
+        (Category::Secrecy, "keep this secret"),
+        (Category::PrivateChannel, "add me on snapchat"),
+        (Category::ImageRequest, "send me your selfie"),
+        (Category::Meeting, "we should meet up"),
+        (Category::Sexual, "what are you wearing"),
+        (Category::Coercion, "you owe me"),
+        (Category::AgeGap, "does my age bother you"),
+        (Category::AgeProbe, "wie alt bist du"),
+        (Category::Secrecy, "unser kleines geheimnis"),
+        (Category::RiskCheck, "estas sola en casa"),
+        (Category::PrivateChannel, "pasame tu numero"),
+    ];
+    for &(category, plain) in phrases {
+        for variant in [
+            plain.to_string(),
+            leet(plain),
+            homoglyphs(plain),
+            spaced(plain, '.'),
+            spaced(plain, ' '),
+        ] {
+            let hits = found(&set, &variant);
+            let hit = hits.iter().find(|(c, _)| *c == category);
+            let Some((_, evidence)) = hit else {
+                panic!("{variant:?} ({plain:?}): no {category:?} in {hits:?}");
+            };
+            assert!(
+                variant.contains(evidence.as_str()) && evidence.len() * 2 >= variant.len(),
+                "{variant:?}: evidence {evidence:?} does not cover the phrase"
+            );
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The model's features: hashed, era-neutral, computed from normalised text and cue hits.
+//!
+//! One contact message becomes a [`MessageFeatures`]: the hashed ids of its normalised words and
+//! word pairs (after [`crate::normalize`], so `u`/`you` and `sn4p`/`snap` are one word), the cue
+//! categories it carries, whether it asks a question, and the stated age bucket. A window of the
+//! contact's recent messages becomes the union of those ids plus window-level combinations (cue
+//! category pairs, how many stages are present, a stated adult age). Only ids are kept, never
+//! text, so the window can live in the stored conversation state.
+
+use crate::cues::{Category, CueHit};
+use serde::{Deserialize, Serialize};
+
+/// Most feature ids kept for one message (a pasted essay must not flood the window).
+pub const MAX_PER_MESSAGE: usize = 400;
+
+/// The features of one contact message. Holds no text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageFeatures {
+    /// Hashed feature ids, sorted and deduplicated.
+    #[serde(rename = "f")]
+    pub ids: Vec<u32>,
+    /// Bit `i` set when the message carried a hit of `Category::ALL[i]`.
+    #[serde(rename = "c", default)]
+    pub cues: u32,
+    /// Stated age of the writer, if any.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u8>,
+}
+
+/// FNV-1a, 64 bit: stable across platforms and releases, so weights stay valid.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator so ("ab","c") and ("a","bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn id(bits: u32, parts: &[&[u8]]) -> u32 {
+    (fnv1a(parts) & ((1u64 << bits) - 1)) as u32
+}
+
+/// Which feature families a model uses (recorded in the weights header).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeatureSet {
+    /// log2 of the hashed feature space.
+    pub bits: u32,
+    /// Character 3–5-grams of the normalised words (measured, off by default: era-bound).
+    #[serde(default)]
+    pub char_ngrams: bool,
+}
+
+impl Default for FeatureSet {
+    fn default() -> Self {
+        FeatureSet {
+            bits: 17,
+            char_ngrams: false,
+        }
+    }
+}
+
+/// Words of normalised text: runs of letters and digits; digits become `#`, so a phone number,
+/// a time or an age reads as its shape, not its value.
+fn words(normalized: &str) -> Vec<String> {
+    normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 24)
+        .map(|w| {
+            w.chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
+fn age_bucket(age: u8) -> &'static [u8] {
+    match age {
+        0..=12 => b"child",
+        13..=17 => b"teen",
+        18..=25 => b"young-adult",
+        _ => b"adult",
+    }
+}
+
+/// The features of one message's normalised text and its cue hits.
+pub fn message(set: &FeatureSet, normalized: &str, hits: &[CueHit]) -> MessageFeatures {
+    let bits = set.bits;
+    let words = words(normalized);
+    let mut ids = Vec::with_capacity(words.len() * 2 + 4);
+    for (i, w) in words.iter().enumerate() {
+        ids.push(id(bits, &[b"w", w.as_bytes()]));
+        if let Some(next) = words.get(i + 1) {
+            ids.push(id(bits, &[b"b", w.as_bytes(), next.as_bytes()]));
+        }
+        if set.char_ngrams {
+            let padded: Vec<char> = format!(" {w} ").chars().collect();
+            for n in 3..=5 {
+                for g in padded.windows(n) {
+                    let s: String = g.iter().collect();
+                    ids.push(id(bits, &[b"g", s.as_bytes()]));
+                }
+            }
+        }
+    }
+    if normalized.contains('?') {
+        ids.push(id(bits, &[b"q"]));
+    }
+    let mut cues = 0u32;
+    let mut age = None;
+    for h in hits {
+        if let Some(i) = Category::ALL.iter().position(|c| *c == h.category) {
+            cues |= 1 << i;
+            ids.push(id(bits, &[b"c", h.category.name().as_bytes()]));
+        }
+        if h.category == Category::AgeStatement && age.is_none() {
+            age = h.age;
+        }
+    }
+    if let Some(a) = age {
+        ids.push(id(bits, &[b"age", age_bucket(a)]));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids.truncate(MAX_PER_MESSAGE);
+    MessageFeatures { ids, cues, age }
+}
+
+/// The features of a window of messages: the union of their ids plus combinations.
+pub fn window<'a>(
+    set: &FeatureSet,
+    messages: impl IntoIterator<Item = &'a MessageFeatures>,
+) -> Vec<u32> {
+    let bits = set.bits;
+    let mut ids = Vec::new();
+    let mut cues = 0u32;
+    let mut adult = false;
+    let mut count = 0usize;
+    for m in messages {
+        ids.extend_from_slice(&m.ids);
+        cues |= m.cues;
+        adult |= m.age.is_some_and(|a| a >= 18);
+        count += 1;
+    }
+    if count == 0 {
+        return ids;
+    }
+    let present: Vec<Category> = Category::ALL
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| cues & (1 << i) != 0 && **c != Category::AgeStatement)
+        .map(|(_, c)| *c)
+        .collect();
+    for (i, a) in present.iter().enumerate() {
+        for b in &present[i + 1..] {
+            ids.push(id(bits, &[b"cc", a.name().as_bytes(), b.name().as_bytes()]));
+        }
+    }
+    let mut stages: Vec<_> = present.iter().map(|c| c.stage()).collect();
+    stages.sort();
+    stages.dedup();
+    let n = [b'0' + stages.len().min(6) as u8];
+    ids.push(id(bits, &[b"stages", &n]));
+    if adult {
+        ids.push(id(bits, &[b"adult-in-window"]));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_stable() {
+        // Pinned: a change here invalidates every trained weights file.
+        assert_eq!(fnv1a(&[b"w", b"hello"]), fnv1a(&[b"w", b"hello"]));
+        assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
+        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn message_features_are_sorted_unique_and_bounded() {
+        let set = FeatureSet::default();
+        let m = message(&set, "you you you are cool?", &[]);
+        assert!(m.ids.windows(2).all(|w| w[0] < w[1]));
+        assert!(m.ids.iter().all(|&i| i < 1 << set.bits));
+        let long = "word ".repeat(5000) + &(0..3000).map(|i| format!("w{i} ")).collect::<String>();
+        assert!(message(&set, &long, &[]).ids.len() <= MAX_PER_MESSAGE);
+    }
+
+    #[test]
+    fn digits_read_as_their_shape() {
+        let set = FeatureSet::default();
+        assert_eq!(
+            message(&set, "call 555 1234", &[]),
+            message(&set, "call 123 9876", &[])
+        );
+    }
+
+    #[test]
+    fn window_adds_category_pairs() {
+        let set = FeatureSet::default();
+        let hit = |category| CueHit {
+            category,
+            weight: 1.0,
+            start: 0,
+            end: 0,
+            age: None,
+        };
+        let a = message(&set, "x", &[hit(Category::Secrecy)]);
+        let b = message(&set, "y", &[hit(Category::PrivateChannel)]);
+        let pair = id(set.bits, &[b"cc", b"secrecy", b"private_channel"]);
+        let pair2 = id(set.bits, &[b"cc", b"private_channel", b"secrecy"]);
+        let w = window(&set, [&a, &b]);
+        assert!(w.contains(&pair) || w.contains(&pair2));
+        assert!(!window(&set, [&a]).contains(&pair));
+    }
+}

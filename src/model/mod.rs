@@ -1,0 +1,364 @@
+//! The learned scorer: a logistic regression over hashed features of the contact's recent
+//! messages (see [`features`]), trained by `safedm train` from `../shared/data` and embedded in
+//! the binary as quantised weights (`weights.bin` beside this file).
+//!
+//! The weights file is `MAGIC`, a little-endian `u32` header length, the header as JSON
+//! ([`ModelHeader`]: generator, data checksums, dev figures, thresholds), a `u32` weight count
+//! and one `i8` per hashed feature. The score of a window is
+//! `sigmoid(bias + scale · Σ w[id] / √n)` over its `n` distinct feature ids: the sum is taken in
+//! integers, so every platform (native, WASM) gets the same bits.
+
+pub mod features;
+
+use crate::config::Sensitivity;
+use crate::error::{Error, ErrorKind};
+use features::{FeatureSet, MessageFeatures};
+use serde::{Deserialize, Serialize};
+
+/// First bytes of a weights file.
+pub const MAGIC: &[u8] = b"SAFEDM-MODEL 1\n";
+
+/// The weights embedded at build time (`make model` regenerates them).
+pub const EMBEDDED: &[u8] = include_bytes!("weights.bin");
+
+/// The sources of the training corpora, whose conversations are split into train and dev.
+pub const CORPUS_SOURCES: &[&str] = &[
+    "perverted-justice",
+    "perverted-justice-decoy",
+    "pj-decoys-as-contact",
+    "chitchat",
+    "irc-ubuntu",
+    "pan12-benign-segment",
+];
+
+/// The group a conversation is split by: an offender's contact stream and its decoy stream
+/// (`<offender id>-decoy-…`) share one, so one offender never lands on both sides.
+pub fn split_group(id: &str) -> &str {
+    id.find("-decoy-").map_or(id, |i| &id[..i])
+}
+
+/// Whether a conversation id falls in the dev split (one group in five, by a stable hash).
+pub fn is_dev(id: &str) -> bool {
+    features::fnv1a(&[b"split", split_group(id).as_bytes()]) % 5 == 0
+}
+
+/// Probability thresholds of the model for one sensitivity (chosen on dev by the trainer).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelThresholds {
+    /// From this probability on, the model alone says `watch`.
+    pub watch: f32,
+    /// … `warn`.
+    pub warn: f32,
+    /// … `alert`.
+    pub alert: f32,
+}
+
+/// Thresholds for every sensitivity.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdTable {
+    /// Fewer, surer alerts.
+    pub relaxed: ModelThresholds,
+    /// The default.
+    pub balanced: ModelThresholds,
+    /// Earlier warnings.
+    pub strict: ModelThresholds,
+}
+
+impl ThresholdTable {
+    /// The thresholds of one sensitivity.
+    pub fn of(&self, sensitivity: Sensitivity) -> ModelThresholds {
+        match sensitivity {
+            Sensitivity::Relaxed => self.relaxed,
+            Sensitivity::Balanced => self.balanced,
+            Sensitivity::Strict => self.strict,
+        }
+    }
+}
+
+/// One data file the model was trained from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataFile {
+    /// File name inside the data folder.
+    pub name: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// A fixture scored by the trainer's in-memory model; the embedded model must agree exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fixture {
+    /// Name of a fixture in [`fixtures`].
+    pub name: String,
+    /// The in-memory model's probability.
+    pub probability: f32,
+}
+
+/// What a weights file says about itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelHeader {
+    /// The program that wrote it, e.g. `safedm train 0.1.0`.
+    pub generator: String,
+    /// The seed of the shuffles.
+    pub seed: u64,
+    /// The data files used, with checksums.
+    pub data: Vec<DataFile>,
+    /// The feature families and hashed space.
+    pub features: FeatureSet,
+    /// Contact messages in the scored window.
+    pub window: usize,
+    /// Fewer distinct features than this in the window: too little text to judge.
+    pub min_features: usize,
+    /// Logit bias.
+    pub bias: f32,
+    /// Weight of one quantisation step.
+    pub scale: f32,
+    /// Probability thresholds per sensitivity.
+    pub thresholds: ThresholdTable,
+    /// Dev figures of the trainer (ROC-AUC and alert rates per source).
+    pub dev: serde_json::Value,
+    /// Fixture probabilities of the trainer's in-memory model.
+    pub fixtures: Vec<Fixture>,
+}
+
+/// A loaded model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// The header.
+    pub header: ModelHeader,
+    /// One quantised weight per hashed feature.
+    pub weights: Vec<i8>,
+}
+
+fn bad(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidModel, message)
+}
+
+fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], Error> {
+    if bytes.len() < n {
+        return Err(bad("weights file is truncated"));
+    }
+    let (head, rest) = bytes.split_at(n);
+    *bytes = rest;
+    Ok(head)
+}
+
+fn take_u32(bytes: &mut &[u8]) -> Result<usize, Error> {
+    let b = take(bytes, 4)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+}
+
+impl Model {
+    /// The embedded model, or `None` when the build carries no weights.
+    pub fn embedded() -> Option<Model> {
+        Model::from_bytes(EMBEDDED).ok()
+    }
+
+    /// Parses a weights file.
+    pub fn from_bytes(mut bytes: &[u8]) -> Result<Model, Error> {
+        if take(&mut bytes, MAGIC.len())? != MAGIC {
+            return Err(bad("not a SafeDM weights file"));
+        }
+        let len = take_u32(&mut bytes)?;
+        let header: ModelHeader = serde_json::from_slice(take(&mut bytes, len)?)
+            .map_err(|e| bad(format!("weights header: {e}")))?;
+        let count = take_u32(&mut bytes)?;
+        if header.features.bits > 24 || count != 1usize << header.features.bits {
+            return Err(bad("weight count does not match the feature space"));
+        }
+        let weights = take(&mut bytes, count)?.iter().map(|&b| b as i8).collect();
+        if !bytes.is_empty() {
+            return Err(bad("trailing bytes after the weights"));
+        }
+        if !(header.scale.is_finite() && header.bias.is_finite()) || header.window == 0 {
+            return Err(bad("weights header holds a bad number"));
+        }
+        Ok(Model { header, weights })
+    }
+
+    /// Writes the weights file.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let header =
+            serde_json::to_vec_pretty(&self.header).map_err(|e| bad(format!("header: {e}")))?;
+        let mut out = Vec::with_capacity(MAGIC.len() + 8 + header.len() + self.weights.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&(self.weights.len() as u32).to_le_bytes());
+        out.extend(self.weights.iter().map(|&w| w as u8));
+        Ok(out)
+    }
+
+    /// The features of one message.
+    pub fn message_features(
+        &self,
+        normalized: &str,
+        hits: &[crate::cues::CueHit],
+    ) -> MessageFeatures {
+        features::message(&self.header.features, normalized, hits)
+    }
+
+    /// The probability that a window of contact messages is grooming, or `None` when it holds
+    /// too little text to judge.
+    pub fn window_probability(&self, window: &[MessageFeatures]) -> Option<f32> {
+        let ids = features::window(&self.header.features, window);
+        if ids.len() < self.header.min_features {
+            return None;
+        }
+        Some(self.probability(&ids))
+    }
+
+    /// The probability of a set of distinct feature ids.
+    pub fn probability(&self, ids: &[u32]) -> f32 {
+        if ids.is_empty() {
+            return sigmoid(self.header.bias);
+        }
+        let sum: i64 = ids
+            .iter()
+            .map(|&i| i64::from(self.weights.get(i as usize).copied().unwrap_or(0)))
+            .sum();
+        let z = self.header.bias + self.header.scale * sum as f32 / (ids.len() as f32).sqrt();
+        sigmoid(z)
+    }
+
+    /// The model's risk (0–100) for a probability: piecewise linear, so that each probability
+    /// threshold of the sensitivity lands on the same level's risk threshold.
+    pub fn risk(&self, probability: f32, sensitivity: Sensitivity) -> f32 {
+        let t = self.header.thresholds.of(sensitivity);
+        let r = crate::conversation::Thresholds::of(sensitivity);
+        let knots = [
+            (0.0f32, 0.0f32),
+            (t.watch, f32::from(r.watch)),
+            (t.warn, f32::from(r.warn)),
+            (t.alert, f32::from(r.alert)),
+            (1.0, 100.0),
+        ];
+        let p = probability.clamp(0.0, 1.0);
+        for pair in knots.windows(2) {
+            let ((p0, r0), (p1, r1)) = (pair[0], pair[1]);
+            if p <= p1 {
+                if p1 <= p0 {
+                    return r1;
+                }
+                return r0 + (r1 - r0) * (p - p0) / (p1 - p0);
+            }
+        }
+        100.0
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Hand-written, non-explicit windows the trainer scores into the header, so a test can check
+/// that the embedded weights score them exactly as the trainer's in-memory model did.
+pub fn fixtures() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "pressure",
+            vec![
+                "how old are you",
+                "you seem really mature",
+                "are your parents home tonight",
+                "dont tell anyone we talk ok",
+                "add me on snap its more private",
+                "send me a pic of you",
+            ],
+        ),
+        (
+            "family",
+            vec![
+                "dinner is at six, can you set the table",
+                "grandma says hi and wants a photo of the cake",
+                "i will pick you up after practice",
+            ],
+        ),
+        (
+            "tech",
+            vec![
+                "did you try reinstalling the driver",
+                "check the log file after boot",
+                "which kernel version are you on",
+            ],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Model {
+        let t = ModelThresholds {
+            watch: 0.3,
+            warn: 0.5,
+            alert: 0.8,
+        };
+        Model {
+            header: ModelHeader {
+                generator: "test".into(),
+                seed: 1,
+                data: vec![],
+                features: FeatureSet {
+                    bits: 4,
+                    char_ngrams: false,
+                },
+                window: 3,
+                min_features: 1,
+                bias: -1.0,
+                scale: 0.1,
+                thresholds: ThresholdTable {
+                    relaxed: t,
+                    balanced: t,
+                    strict: t,
+                },
+                dev: serde_json::Value::Null,
+                fixtures: vec![],
+            },
+            weights: (0..16).map(|i| i as i8 - 8).collect(),
+        }
+    }
+
+    #[test]
+    fn weights_file_round_trips_and_rejects_damage() {
+        let m = tiny();
+        let bytes = m.to_bytes().unwrap();
+        assert_eq!(Model::from_bytes(&bytes).unwrap(), m);
+        assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Model::from_bytes(b"nope").is_err());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Model::from_bytes(&longer).is_err());
+    }
+
+    #[test]
+    fn probability_is_the_integer_sum_over_root_n() {
+        let m = tiny();
+        let p = m.probability(&[15, 14]);
+        let z: f32 = -1.0 + 0.1 * 13.0 / 2f32.sqrt();
+        assert_eq!(p, sigmoid(z));
+    }
+
+    #[test]
+    fn risk_maps_thresholds_onto_levels() {
+        let m = tiny();
+        let r = crate::conversation::Thresholds::of(Sensitivity::Balanced);
+        assert_eq!(m.risk(0.5, Sensitivity::Balanced), f32::from(r.warn));
+        assert_eq!(m.risk(0.8, Sensitivity::Balanced), f32::from(r.alert));
+        assert_eq!(m.risk(1.0, Sensitivity::Balanced), 100.0);
+        assert!(m.risk(0.1, Sensitivity::Balanced) < f32::from(r.watch));
+    }
+
+    #[test]
+    fn split_keeps_an_offender_and_its_decoys_together() {
+        assert_eq!(split_group("pj-abc-decoy-officer_abc"), "pj-abc");
+        for i in 0..200 {
+            let id = format!("pj-{i}");
+            assert_eq!(is_dev(&id), is_dev(&format!("{id}-decoy-officer_x")));
+        }
+        let dev = (0..1000).filter(|i| is_dev(&format!("c{i}"))).count();
+        assert!((150..250).contains(&dev), "{dev}");
+    }
+}

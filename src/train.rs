@@ -1,0 +1,670 @@
+//! `safedm train`: learns the model's weights from the corpora in `../shared/data`.
+//!
+//! Steps, all single-threaded and seeded so the same data and seed give the same bytes:
+//!
+//! 1. Read every `*.jsonl.gz` of the data folder, with each file's SHA-256 for the header.
+//! 2. Split by group ([`crate::model::split_group`]): an offender and the decoys of the same
+//!    chats are on one side; one group in five is dev.
+//! 3. Turn every conversation into the *streams* a contact could write: an offender's lines
+//!    (positive); the decoys' lines, each side of a Chit-Chat or IRC conversation and each
+//!    PAN 2012 segment (negatives: the era-matched ones are what keep the model from learning
+//!    2000s spelling).
+//! 4. Cut windows of the latest [`ModelHeader::window`] messages at evenly spaced points of each
+//!    stream, so long streams do not outvote short ones; weight each source so that positives
+//!    and negatives weigh the same and every benign source has its share.
+//! 5. Logistic regression by sparse SGD over the hashed features ([`crate::model::features`]),
+//!    then quantise the weights to `i8`.
+//! 6. On dev, score every conversation as the engine would (a sliding window over the contact's
+//!    messages, the highest probability counts), choose the thresholds per sensitivity from the
+//!    benign sources' false-alert rates, and record ROC-AUC per source in the header.
+
+use crate::corpus::{self, Conversation};
+use crate::cues::CueSet;
+use crate::error::{Error, ErrorKind};
+use crate::message::Role;
+use crate::model::features::{self, FeatureSet, MessageFeatures};
+use crate::model::{self, DataFile, Fixture, Model, ModelHeader, ModelThresholds, ThresholdTable};
+use crate::normalize::normalize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Settings of one training run.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Folder with the `*.jsonl.gz` corpora.
+    pub data_dir: PathBuf,
+    /// Seed of the shuffles.
+    pub seed: u64,
+    /// Feature families and hashed space.
+    pub features: FeatureSet,
+    /// Contact messages per window.
+    pub window: usize,
+    /// Passes over the training windows.
+    pub epochs: usize,
+    /// Most windows cut from one stream.
+    pub windows_per_stream: usize,
+    /// L2 regularisation per update.
+    pub l2: f32,
+    /// Initial learning rate.
+    pub learning_rate: f32,
+    /// Fewer distinct features than this: too little text to judge.
+    pub min_features: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            data_dir: PathBuf::from("../shared/data"),
+            seed: 7,
+            features: FeatureSet::default(),
+            window: 20,
+            epochs: 6,
+            windows_per_stream: 30,
+            l2: 1e-6,
+            learning_rate: 0.5,
+            min_features: 30,
+        }
+    }
+}
+
+/// Benign-source false-alert budgets per sensitivity and level: (watch, warn, alert).
+const RATES: [(&str, [f64; 3]); 3] = [
+    ("relaxed", [0.04, 0.01, 0.0025]),
+    ("balanced", [0.08, 0.02, 0.005]),
+    ("strict", [0.15, 0.05, 0.01]),
+];
+
+/// One stream of a writer's messages, already turned into features.
+#[derive(Clone, Debug)]
+pub struct Stream {
+    /// The source it is reported under (the decoys' as `pj-decoys-as-contact`).
+    pub source: String,
+    /// Conversation id.
+    pub id: String,
+    /// Grooming or not.
+    pub positive: bool,
+    /// Whether it is in the dev split.
+    pub dev: bool,
+    /// Per message features, in order.
+    pub messages: Vec<MessageFeatures>,
+    /// Whether the engine would score this stream in `eval` (the contact's side).
+    pub scored_in_eval: bool,
+}
+
+/// What `train` produced: the model and how long it took, plus the dev report as text.
+#[derive(Clone, Debug)]
+pub struct TrainOutput {
+    /// The model, as it will be written.
+    pub model: Model,
+    /// A readable dev report.
+    pub report: String,
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Io, e.to_string())
+}
+
+/// SHA-256 of a file, lowercase hex.
+pub fn sha256_file(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| io(format!("{}: {e}", path.display())))?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// The data files of a folder, sorted by name.
+pub fn data_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".jsonl.gz") || n.ends_with(".jsonl"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The streams of one conversation (see the module docs).
+fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<Stream>) {
+    let source = c.source.clone().unwrap_or_default();
+    let positive = c.is_grooming() == Some(true) && source != crate::eval::DECOY_SOURCE;
+    let dev = model::is_dev(&c.id);
+    let feats = |role: Option<Role>| -> Vec<MessageFeatures> {
+        c.messages
+            .iter()
+            .filter(|m| role.is_none_or(|r| m.role == r))
+            .map(|m| {
+                let n = normalize(crate::engine::truncate(&m.text));
+                features::message(set, n.as_str(), &cues.find(&n))
+            })
+            .collect()
+    };
+    let mut push = |source: &str, messages: Vec<MessageFeatures>, scored: bool| {
+        if !messages.is_empty() {
+            out.push(Stream {
+                source: source.to_string(),
+                id: c.id.clone(),
+                positive,
+                dev,
+                messages,
+                scored_in_eval: scored,
+            });
+        }
+    };
+    if source == crate::eval::DECOY_SOURCE {
+        push(crate::eval::DECOY_AS_CONTACT_SOURCE, feats(None), true);
+    } else if positive {
+        push(&source, feats(Some(Role::Contact)), true);
+    } else {
+        // Every writer of a benign conversation is a benign contact; the engine scores the
+        // contact's and unknown authors' lines.
+        let contact: Vec<MessageFeatures> = c
+            .messages
+            .iter()
+            .filter(|m| m.role != Role::Child)
+            .map(|m| {
+                let n = normalize(crate::engine::truncate(&m.text));
+                features::message(set, n.as_str(), &cues.find(&n))
+            })
+            .collect();
+        push(&source, contact, true);
+        push(&source, feats(Some(Role::Child)), false);
+    }
+}
+
+/// Reads the data folder into streams and the data file list for the header.
+pub fn load(options: &TrainOptions) -> Result<(Vec<Stream>, Vec<DataFile>), Error> {
+    let cues = CueSet::new()?;
+    let mut streams = Vec::new();
+    let mut data = Vec::new();
+    for path in data_files(&options.data_dir)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        data.push(DataFile {
+            name,
+            sha256: sha256_file(&path)?,
+        });
+        let path_str = path.to_string_lossy().to_string();
+        let mut bad_lines = 0usize;
+        corpus::for_each(
+            &path_str,
+            |c| streams_of(&c, &options.features, &cues, &mut streams),
+            |_| bad_lines += 1,
+        )?;
+        if bad_lines > 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("{path_str}: {bad_lines} unreadable lines"),
+            ));
+        }
+    }
+    Ok((streams, data))
+}
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Fisher–Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// One training example: distinct feature ids, label, weight.
+#[derive(Clone, Debug)]
+pub struct Example {
+    /// Distinct hashed ids.
+    pub ids: Vec<u32>,
+    /// 1 for grooming.
+    pub label: bool,
+    /// Sample weight.
+    pub weight: f32,
+}
+
+/// Sparse logistic regression by SGD: each example's features are `1/√n`, weights decay (L2)
+/// where they are touched, and the learning rate falls per epoch. Returns (weights, bias).
+pub fn sgd(
+    examples: &[Example],
+    bits: u32,
+    epochs: usize,
+    learning_rate: f32,
+    l2: f32,
+    seed: u64,
+) -> (Vec<f32>, f32) {
+    let mut w = vec![0f32; 1 << bits];
+    let mut bias = 0f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = Rng::new(seed);
+    for epoch in 0..epochs {
+        rng.shuffle(&mut order);
+        let lr = learning_rate / (1.0 + epoch as f32);
+        for &i in &order {
+            let e = &examples[i];
+            if e.ids.is_empty() {
+                continue;
+            }
+            let x = 1.0 / (e.ids.len() as f32).sqrt();
+            let z = bias + e.ids.iter().map(|&f| w[f as usize]).sum::<f32>() * x;
+            let p = model::sigmoid(z);
+            let g = (p - if e.label { 1.0 } else { 0.0 }) * e.weight;
+            let step = (lr * g).clamp(-2.0, 2.0);
+            for &f in &e.ids {
+                let wf = &mut w[f as usize];
+                *wf -= step * x + lr * l2 * *wf;
+            }
+            bias -= step * 0.1;
+        }
+    }
+    (w, bias)
+}
+
+/// Quantises weights to `i8` with one scale (the 99.9th percentile of the non-zero magnitudes
+/// maps to 127; larger weights are clipped).
+pub fn quantise(w: &[f32]) -> (Vec<i8>, f32) {
+    let mut mags: Vec<f32> = w.iter().map(|v| v.abs()).filter(|v| *v > 0.0).collect();
+    if mags.is_empty() {
+        return (vec![0; w.len()], 1.0);
+    }
+    mags.sort_by(f32::total_cmp);
+    let top = mags[((mags.len() - 1) as f64 * 0.999) as usize].max(1e-6);
+    let scale = top / 127.0;
+    let q = w
+        .iter()
+        .map(|v| (v / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    (q, scale)
+}
+
+/// End points of the windows cut from a stream of `len` messages: evenly spaced, the last one
+/// at the end, at most `most`.
+pub fn window_ends(len: usize, most: usize) -> Vec<usize> {
+    if len == 0 || most == 0 {
+        return Vec::new();
+    }
+    let count = most.min(len.div_ceil(3)).max(1);
+    let mut ends: Vec<usize> = (1..=count).map(|k| (k * len).div_ceil(count)).collect();
+    ends.dedup();
+    ends
+}
+
+/// The training examples of the train split.
+fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
+    // Share of the total weight per negative source; positives weigh as much as all negatives.
+    let share = |source: &str| -> f32 {
+        match source {
+            crate::eval::DECOY_AS_CONTACT_SOURCE => 0.3,
+            "pan12-benign-segment" => 0.3,
+            "irc-ubuntu" => 0.2,
+            _ => 0.2,
+        }
+    };
+    let mut raw: Vec<(String, Example)> = Vec::new();
+    for s in streams.iter().filter(|s| !s.dev) {
+        for end in window_ends(s.messages.len(), options.windows_per_stream) {
+            let start = end.saturating_sub(options.window);
+            let ids = features::window(&options.features, &s.messages[start..end]);
+            if ids.len() < options.min_features {
+                continue;
+            }
+            let key = if s.positive {
+                "+".to_string()
+            } else {
+                s.source.clone()
+            };
+            raw.push((
+                key,
+                Example {
+                    ids,
+                    label: s.positive,
+                    weight: 0.0,
+                },
+            ));
+        }
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, _) in &raw {
+        *counts.entry(k.clone()).or_default() += 1;
+    }
+    let total = raw.len() as f32;
+    let positives = counts.get("+").copied().unwrap_or(1).max(1) as f32;
+    let known_share: f32 = counts
+        .keys()
+        .filter(|k| k.as_str() != "+")
+        .map(|k| share(k))
+        .sum::<f32>()
+        .max(1e-6);
+    raw.into_iter()
+        .map(|(k, mut e)| {
+            // Mean weight 1: half of the total for positives, the rest by source share.
+            e.weight = if k == "+" {
+                0.5 * total / positives
+            } else {
+                let n = counts.get(&k).copied().unwrap_or(1).max(1) as f32;
+                0.5 * total * share(&k) / known_share / n
+            };
+            e.weight = e.weight.min(20.0);
+            e
+        })
+        .collect()
+}
+
+/// The highest probability of a stream scored as the engine does (a sliding window over the
+/// contact's messages), or 0 when the window never held enough text.
+pub fn stream_score(model: &Model, messages: &[MessageFeatures]) -> f32 {
+    let w = model.header.window;
+    let mut best = 0f32;
+    for end in 1..=messages.len() {
+        let start = end.saturating_sub(w);
+        if let Some(p) = model.window_probability(&messages[start..end]) {
+            best = best.max(p);
+        }
+    }
+    best
+}
+
+/// ROC-AUC of positives against negatives (ties count half).
+pub fn auc(positives: &[f32], negatives: &[f32]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(f32, bool)> = positives
+        .iter()
+        .map(|&p| (p, true))
+        .chain(negatives.iter().map(|&n| (n, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rank_sum = 0f64;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let avg_rank = (i + j + 1) as f64 / 2.0;
+        rank_sum += avg_rank * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let np = positives.len() as f64;
+    let nn = negatives.len() as f64;
+    Some((rank_sum - np * (np + 1.0) / 2.0) / (np * nn))
+}
+
+/// The smallest threshold at or below which at most `rate` of every benign source's scores lie
+/// above: the `(1 - rate)` quantile, the highest over the sources.
+fn threshold(benign: &BTreeMap<String, Vec<f32>>, rate: f64) -> f32 {
+    let mut t = 0f32;
+    for scores in benign.values() {
+        let mut s = scores.clone();
+        s.sort_by(|a, b| b.total_cmp(a));
+        let allowed = (rate * s.len() as f64).floor() as usize;
+        if let Some(&v) = s.get(allowed) {
+            // Just above the first score that must stay below the threshold.
+            t = t.max(f32::from_bits(v.to_bits() + 1).min(1.0));
+        }
+    }
+    t
+}
+
+/// Trains on the data folder and returns the model with its dev report.
+pub fn train(options: &TrainOptions) -> Result<TrainOutput, Error> {
+    let (streams, data) = load(options)?;
+    train_streams(options, &streams, data)
+}
+
+/// Trains on streams already loaded.
+pub fn train_streams(
+    options: &TrainOptions,
+    streams: &[Stream],
+    data: Vec<DataFile>,
+) -> Result<TrainOutput, Error> {
+    let examples = examples(streams, options);
+    if examples.iter().all(|e| e.label) || examples.iter().all(|e| !e.label) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "training needs both grooming and benign conversations",
+        ));
+    }
+    let (w, bias) = sgd(
+        &examples,
+        options.features.bits,
+        options.epochs,
+        options.learning_rate,
+        options.l2,
+        options.seed,
+    );
+    let (weights, scale) = quantise(&w);
+    let flat = ModelThresholds {
+        watch: 0.5,
+        warn: 0.5,
+        alert: 0.5,
+    };
+    let mut model = Model {
+        header: ModelHeader {
+            generator: format!("safedm train {}", crate::VERSION),
+            seed: options.seed,
+            data,
+            features: options.features,
+            window: options.window,
+            min_features: options.min_features,
+            bias,
+            scale,
+            thresholds: ThresholdTable {
+                relaxed: flat,
+                balanced: flat,
+                strict: flat,
+            },
+            dev: serde_json::Value::Null,
+            fixtures: Vec::new(),
+        },
+        weights,
+    };
+    // Dev: one score per stream the engine would score.
+    let mut positives = Vec::new();
+    let mut benign: BTreeMap<String, Vec<f32>> = BTreeMap::new();
+    let mut top: Vec<(f32, String, String)> = Vec::new();
+    for s in streams.iter().filter(|s| s.dev && s.scored_in_eval) {
+        let score = stream_score(&model, &s.messages);
+        if s.positive {
+            positives.push(score);
+        } else {
+            benign.entry(s.source.clone()).or_default().push(score);
+            top.push((score, s.source.clone(), s.id.clone()));
+        }
+    }
+    let mut table = Vec::new();
+    for (name, rates) in RATES {
+        let t = |i: usize| threshold(&benign, rates[i]);
+        let (watch, mut warn, mut alert) = (t(0), t(1), t(2));
+        warn = warn.max(watch);
+        alert = alert.max(warn);
+        table.push((name, ModelThresholds { watch, warn, alert }));
+    }
+    model.header.thresholds = ThresholdTable {
+        relaxed: table[0].1,
+        balanced: table[1].1,
+        strict: table[2].1,
+    };
+    let rate = |scores: &[f32], t: f32| {
+        if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().filter(|&&s| s >= t).count() as f64 / scores.len() as f64
+        }
+    };
+    let round = |v: f64| (v * 10000.0).round() / 10000.0;
+    let mut dev = serde_json::Map::new();
+    let mut report = String::new();
+    report.push_str(&format!(
+        "dev: {} offender streams; model-only, highest window probability per stream\n",
+        positives.len()
+    ));
+    report.push_str(&format!(
+        "{:<24} {:>6} {:>8} {:>9} {:>9} {:>9}\n",
+        "benign source", "convs", "AUC", "FP@relax", "FP@bal", "FP@strict"
+    ));
+    for (source, scores) in &benign {
+        let a = auc(&positives, scores).unwrap_or(0.5);
+        let fps: Vec<f64> = table.iter().map(|(_, t)| rate(scores, t.alert)).collect();
+        report.push_str(&format!(
+            "{:<24} {:>6} {:>8.4} {:>8.1}% {:>8.1}% {:>8.1}%\n",
+            source,
+            scores.len(),
+            a,
+            fps[0] * 100.0,
+            fps[1] * 100.0,
+            fps[2] * 100.0
+        ));
+        dev.insert(
+            source.clone(),
+            serde_json::json!({
+                "conversations": scores.len(),
+                "rocAucOffendersVsThis": round(a),
+                "falseAlert": {"relaxed": round(fps[0]), "balanced": round(fps[1]), "strict": round(fps[2])},
+            }),
+        );
+    }
+    let recalls: Vec<f64> = table
+        .iter()
+        .map(|(_, t)| rate(&positives, t.alert))
+        .collect();
+    report.push_str(&format!(
+        "offenders recall@alert: relaxed {:.1}%, balanced {:.1}%, strict {:.1}%\n",
+        recalls[0] * 100.0,
+        recalls[1] * 100.0,
+        recalls[2] * 100.0
+    ));
+    dev.insert(
+        "perverted-justice".to_string(),
+        serde_json::json!({
+            "conversations": positives.len(),
+            "recallAlert": {"relaxed": round(recalls[0]), "balanced": round(recalls[1]), "strict": round(recalls[2])},
+        }),
+    );
+    dev.insert(
+        "note".to_string(),
+        serde_json::Value::String(
+            "model alone, dev split, highest sliding-window probability per stream; \
+             `safedm eval --split dev` gives the engine's figures"
+                .to_string(),
+        ),
+    );
+    model.header.dev = serde_json::Value::Object(dev);
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    report.push_str("highest-scoring benign dev streams (ids only):\n");
+    for (score, source, id) in top.iter().take(15) {
+        report.push_str(&format!("  {score:.3} {source} {id}\n"));
+    }
+    model.header.fixtures = fixture_scores(&model)?;
+    Ok(TrainOutput { model, report })
+}
+
+/// Scores the built-in fixtures with `model` as the engine would.
+pub fn fixture_scores(model: &Model) -> Result<Vec<Fixture>, Error> {
+    let cues = CueSet::new()?;
+    Ok(model::fixtures()
+        .into_iter()
+        .map(|(name, texts)| {
+            let window: Vec<MessageFeatures> = texts
+                .iter()
+                .map(|t| {
+                    let n = normalize(t);
+                    model.message_features(n.as_str(), &cues.find(&n))
+                })
+                .collect();
+            let ids = features::window(&model.header.features, &window);
+            Fixture {
+                name: name.to_string(),
+                probability: model.probability(&ids),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sgd_separates_a_separable_set() {
+        let mut ex = Vec::new();
+        for i in 0..200u32 {
+            ex.push(Example {
+                ids: vec![1, 10 + i % 7],
+                label: true,
+                weight: 1.0,
+            });
+            ex.push(Example {
+                ids: vec![2, 10 + i % 7],
+                label: false,
+                weight: 1.0,
+            });
+        }
+        let (w, _) = sgd(&ex, 6, 5, 0.5, 1e-6, 3);
+        assert!(w[1] > 0.5 && w[2] < -0.5, "{} {}", w[1], w[2]);
+        assert_eq!(sgd(&ex, 6, 5, 0.5, 1e-6, 3), sgd(&ex, 6, 5, 0.5, 1e-6, 3));
+    }
+
+    #[test]
+    fn auc_counts_ties_half() {
+        assert_eq!(auc(&[1.0, 2.0], &[0.0]), Some(1.0));
+        assert_eq!(auc(&[0.0], &[1.0]), Some(0.0));
+        assert_eq!(auc(&[1.0], &[1.0]), Some(0.5));
+    }
+
+    #[test]
+    fn quantise_keeps_signs_and_scale() {
+        let (q, s) = quantise(&[0.0, 1.0, -1.0, 0.5]);
+        assert_eq!(q[0], 0);
+        assert!(q[1] > 100 && q[2] < -100 && q[3] > 50);
+        assert!((f32::from(q[1]) * s - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn window_ends_cover_the_stream() {
+        assert_eq!(window_ends(0, 30), Vec::<usize>::new());
+        assert_eq!(window_ends(1, 30), vec![1]);
+        let e = window_ends(1000, 30);
+        assert_eq!(e.len(), 30);
+        assert_eq!(*e.last().unwrap(), 1000);
+    }
+
+    #[test]
+    fn threshold_keeps_each_source_within_its_rate() {
+        let mut b = BTreeMap::new();
+        b.insert(
+            "a".to_string(),
+            (0..100).map(|i| i as f32 / 100.0).collect(),
+        );
+        b.insert("b".to_string(), vec![0.1; 50]);
+        let t = threshold(&b, 0.05);
+        for s in b.values() {
+            let over = s.iter().filter(|&&v| v >= t).count() as f64 / s.len() as f64;
+            assert!(over <= 0.05, "{t} {over}");
+        }
+    }
+}
