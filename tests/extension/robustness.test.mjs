@@ -19,26 +19,42 @@ const convState = async (site, conversation) => (await t.storage(h))[`conv:${sit
 
 test('a worker stopped mid-conversation loses nothing: the next message alerts with the saved state', async () => {
   await t.resetStorage(h);
-  const page = await t.openSite(h, 'discord');
-  await t.play(page, t.GROOMING.slice(0, 5));
+  // Dry run elsewhere: the message k at which the grooming sequence first reaches warn/alert,
+  // and a control showing that message k alone, in a fresh conversation, does not alert.
+  let page = await t.openSite(h, 'telegram-k');
+  await t.play(page, t.GROOMING);
+  await t.sleep(300);
+  const dry = (await t.recent(h)).filter((m) => m.site === 'telegram');
+  const k = dry.findIndex((m) => m.level === 'warn' || m.level === 'alert');
+  assert.ok(k > 0, 'the sequence crosses the threshold after its first message');
+  await page.evaluate(() => fixture.open('B'));
+  await t.waitSettled(h, page);
+  await t.play(page, [t.GROOMING[k]]);
+  await t.sleep(300);
+  const alone = (await t.recent(h)).pop();
+  assert.ok(alone.level === 'none' || alone.level === 'watch', 'message k alone stays below warn');
+  await page.close();
+
+  page = await t.openSite(h, 'discord');
+  await t.play(page, t.GROOMING.slice(0, k));
   await t.sleep(300);
   const conv = (await t.tabStatus(h, page)).conversation;
   const saved = await convState('discord', conv);
-  assert.equal(saved.state.messages, 5, 'state saved after each batch');
+  assert.equal(saved.state.messages, k, 'state saved after each batch');
   assert.equal(await t.readAlert(page), null, 'no alert yet');
   const started = await t.evalWorker(h, () => globalThis.safedm.started);
 
   await t.stopWorkers(h);
   await t.sleep(300);
-  // The browser starts it again for the next message.
-  await t.play(page, t.GROOMING.slice(5));
+  // The browser starts the worker again for the next message.
+  await t.play(page, [t.GROOMING[k]]);
   const alert = await t.waitAlert(page, 3000);
-  assert.ok(alert, 'the alert still comes');
+  assert.ok(alert, 'the next message alerts, from the accumulated state');
   const restarted = await t.evalWorker(h, () => globalThis.safedm.started);
   assert.notEqual(restarted, started, 'the worker really was stopped and started again');
   const recent = await t.recent(h);
-  assert.equal(recent.length, 3, 'the new worker scored only the new messages');
-  assert.equal((await convState('discord', conv)).state.messages, 8, 'the saved state continued');
+  assert.equal(recent.length, 1, 'the new worker scored only the new message');
+  assert.equal((await convState('discord', conv)).state.messages, k + 1, 'the saved state continued');
   await page.close();
 });
 
