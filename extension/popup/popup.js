@@ -3,7 +3,10 @@
 const $ = (id) => document.getElementById(id);
 
 async function main() {
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  // The active tab; `?tab=<id>` names another one (used when the popup is opened as a page).
+  const asked = Number(new URLSearchParams(location.search).get('tab'));
+  const [active] = asked ? [] : await chrome.tabs.query({ active: true, currentWindow: true });
+  const tab = asked ? { id: asked } : active;
   if (!tab) return;
   let status = null;
   try {

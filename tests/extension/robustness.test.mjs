@@ -192,6 +192,12 @@ test('never steals focus from the composer, and help lines follow the locale (en
   await t.clickAlertButton(page, 'Show me how to block and report');
   const block = await t.readAlert(page);
   assert.match(block.text, /Block/);
+  // Keyboard: Tab from the composer reaches the alert's buttons; Escape closes it.
+  await page.focus('[role="textbox"]');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.localName), 'safedm-alert', 'Tab reaches the alert');
+  await page.keyboard.press('Escape');
+  assert.equal(await t.readAlert(page), null, 'Escape closes it');
   await page.close();
 });
 
@@ -208,6 +214,18 @@ test('when the adapter stops matching, the generic reader takes over and the sta
   }
   assert.equal(st.adapter, 'generic');
   assert.match(st.reason, /generic reader/);
+  // The popup says so too.
+  const tabId = await t.evalWorker(h, async (conv) => {
+    const all = await chrome.storage.session.get(null);
+    const key = Object.keys(all).find((k) => all[k].conversation === conv && all[k].adapter === 'generic');
+    return Number(key.split(':')[1]);
+  }, { arg: st.conversation });
+  const popup = await h.ctx.newPage();
+  await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?tab=${tabId}`);
+  await popup.waitForFunction(() => document.getElementById('reader').textContent.length > 0);
+  assert.match(await popup.textContent('body'), /Watching Discord direct messages[\s\S]*generic reader/);
+  await popup.screenshot({ path: t.screenshotPath('popup-generic.png') });
+  await popup.close();
   await t.sleep(800);
   const mark = (await t.recent(h)).length;
   await t.play(page, t.GROOMING);
