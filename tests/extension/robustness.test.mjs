@@ -248,3 +248,16 @@ test('no request from any extension context: the watch itself sees a worker requ
     !Object.values(t.SITES).some((s) => r.url.startsWith(s.origin)));
   assert.deepEqual(outside, []);
 });
+
+// A known false alarm of the engine merged from main (reported to the engine's owners): a
+// parent's "Love you, see you later" alone takes the conversation to `alert`. Kept as a todo so
+// the suite shows it until the engine is fixed; the extension's plumbing is tested above.
+test('a family chat with "Love you, see you later" raises no alert', { todo: 'engine false alarm on main' }, async () => {
+  await t.resetStorage(h);
+  const page = await t.openSite(h, 'whatsapp', { key: 'B' });
+  await t.play(page, t.FAMILY_AFFECTION);
+  await t.sleep(800);
+  const alert = await t.readAlert(page);
+  await page.close();
+  assert.equal(alert, null);
+});
