@@ -28,8 +28,9 @@ build:
 	$(CARGO) build --release --locked
 
 ## Everything CI runs: formatting, lints, unit and integration tests, the WebAssembly bindings in
-## Node, native-vs-WASM parity, and the playground in headless Chromium.
-test: lint unit test-wasm test-parity test-www
+## Node, native-vs-WASM parity, the playground in headless Chromium, and the browser extension
+## (web-ext lint and its end-to-end tests in Chromium).
+test: lint unit test-wasm test-parity test-www test-extension
 
 lint: wasm-tools
 	$(CARGO) fmt --all --check
@@ -120,3 +121,29 @@ bench: build wasm
 ## What takes the space in the .wasm (needs `cargo install twiggy`).
 size: wasm
 	twiggy top -n 25 target/$(WASM_TARGET)/release/safedm.wasm
+
+# --- Browser extension (extension/) ------------------------------------------------------------
+EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -n1)
+
+.PHONY: extension test-extension bench-extension
+
+## dist/extension/: the unpacked extension with the engine in engine/ (load it at
+## chrome://extensions, "Load unpacked"), and dist/safedm-extension-VERSION.zip for the stores.
+extension: wasm node_modules/.package-lock.json
+	rm -rf dist/extension
+	mkdir -p dist
+	cp -r extension dist/extension
+	mkdir -p dist/extension/engine
+	cp pkg/safedm.js pkg/safedm_bg.wasm dist/extension/engine/
+	rm -f dist/safedm-extension-*.zip
+	cd dist/extension && zip -qrX ../safedm-extension-$(EXT_VERSION).zip .
+	@echo "dist/extension/ and dist/safedm-extension-$(EXT_VERSION).zip are ready"
+
+## Lints the built extension (web-ext, Firefox's rules) and runs its end-to-end tests in Chromium.
+test-extension: extension chromium
+	npx --no-install web-ext lint --source-dir dist/extension
+	$(NODE) --test --test-concurrency=1 tests/extension/
+
+## The 5,000-message page benchmark (not a test): time to score, longest main-thread task.
+bench-extension: extension chromium
+	$(NODE) bench/extension-5000.mjs

@@ -1,0 +1,288 @@
+// Test harness: Debian's Chromium with the unpacked extension (dist/extension) loaded, fixture
+// pages served at the real site URLs through request routing (so the manifest's real matches
+// apply), a watch on every request of every context, and readers for the extension's state.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+// Let Playwright see (and route) requests made by service workers, extension ones included.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '../..');
+export const EXT = path.join(ROOT, 'dist/extension');
+export const FIXTURES = path.join(HERE, 'fixtures');
+export const RESULTS = path.join(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+/** Each supported site: where its fixture is served, and the conversations it has. */
+export const SITES = {
+  discord: { fixture: 'discord.html', origin: 'https://discord.com', A: '/channels/@me/1190000000000000001', B: '/channels/@me/1190000000000000002', contactA: 'sam_plays' },
+  instagram: { fixture: 'instagram.html', origin: 'https://www.instagram.com', A: '/direct/t/340282366841710300949128145678901234/', B: '/direct/t/340282366841710300949128145678905678/', contactA: 'sam.plays' },
+  whatsapp: { fixture: 'whatsapp.html', origin: 'https://web.whatsapp.com', A: '/', B: '/', contactA: 'Sam' },
+  messenger: { fixture: 'messenger.html', origin: 'https://www.facebook.com', A: '/messages/t/100089123456789', B: '/messages/t/100089987654321', contactA: 'Sam Taylor' },
+  x: { fixture: 'x.html', origin: 'https://x.com', A: '/i/chat/1799000000000000001-1799000000000000777', B: '/i/chat/1799000000000000002-1799000000000000777', contactA: 'Sam' },
+  'telegram-k': { site: 'telegram', fixture: 'telegram-k.html', origin: 'https://web.telegram.org', A: '/k/#5551234567', B: '/k/#5557654321', contactA: 'Sam' },
+  'telegram-a': { site: 'telegram', fixture: 'telegram-a.html', origin: 'https://web.telegram.org', A: '/a/#5551230001', B: '/a/#5557650002', contactA: 'Sam' },
+  snapchat: { fixture: 'snapchat.html', origin: 'https://www.snapchat.com', A: '/web/6f1c0a52-3b1e-4c1d-9a7e-2d5c3b8e9f01', B: '/web/6f1c0a52-3b1e-4c1d-9a7e-2d5c3b8e9f02', contactA: 'Sam' },
+  reddit: { fixture: 'reddit.html', origin: 'https://chat.reddit.com', A: '/room/!a1b2c3d4e5:reddit.com', B: '/room/!f6g7h8i9j0:reddit.com', contactA: 'sam_plays' },
+};
+
+/** The fixture conversations (our own, short and non-explicit). */
+export const GROOMING = [
+  ['contact', 'hey, you were really good in that match'],
+  ['child', 'thanks'],
+  ['contact', 'how old are you?'],
+  ['child', 'im 13'],
+  ['contact', 'you seem really mature for your age'],
+  ['contact', 'are your parents around right now?'],
+  ['contact', 'this is just between us ok, dont tell anyone about our chats'],
+  ['contact', 'add me on snapchat, its easier to talk there'],
+];
+export const FAMILY = [
+  ['contact', 'Hi, what time does practice finish?'],
+  ['child', 'half 5'],
+  ['contact', 'Dad will pick you up by the gate. Did you eat your lunch?'],
+  ['child', 'yes'],
+  ['contact', "Grandma says happy birthday again! Don't forget to call her"],
+  ['contact', 'See you at dinner'],
+];
+/** A mum's goodbye that the learned scorer merged on main rates `alert` (a known false alarm). */
+export const FAMILY_AFFECTION = [
+  ['contact', 'Hi sweetheart, what time does practice finish?'],
+  ['child', 'half 5'],
+  ['contact', 'Did you eat your lunch?'],
+  ['child', 'yes'],
+  ['contact', 'Love you, see you later'],
+];
+
+const fixtureLib = () => fs.readFileSync(path.join(FIXTURES, 'fixture-lib.js'), 'utf8');
+
+function fixtureFor(url) {
+  const u = new URL(url);
+  for (const s of Object.values(SITES)) {
+    if (u.origin !== s.origin) continue;
+    if (s.site === 'telegram' && !u.pathname.startsWith(s.fixture === 'telegram-k.html' ? '/k/' : '/a/')) continue;
+    return s.fixture;
+  }
+  return null;
+}
+
+/**
+ * Launches Chromium with the extension. Every request of the context (pages, extension pages,
+ * the service worker) is recorded; the fixture documents are the only ones answered, anything
+ * else is aborted and counted as a violation.
+ */
+export async function launch({ locale = 'en-GB' } = {}) {
+  if (!fs.existsSync(path.join(EXT, 'manifest.json'))) throw new Error('run `make extension` first');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safedm-pw-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: false,
+    locale,
+    viewport: { width: 1200, height: 800 },
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+      `--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`],
+  });
+  const requests = [];
+  const violations = [];
+  ctx.on('request', (r) => {
+    requests.push({ url: r.url(), sw: !!r.serviceWorker(), frame: safeFrameUrl(r) });
+  });
+  await ctx.route('**/*', async (route) => {
+    const req = route.request();
+    const url = req.url();
+    // The extension's own files (chrome-extension://) are read from disk, not the network.
+    if (url.startsWith(`chrome-extension://`)) return route.continue();
+    const fixture = req.resourceType() === 'document' ? fixtureFor(url) : null;
+    if (fixture) {
+      const html = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8')
+        .replace('<!--FIXTURE_LIB-->', `<script>${fixtureLib()}</script>`);
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    }
+    if (new URL(url).pathname === '/favicon.ico' && Object.values(SITES).some((x) => x.origin === new URL(url).origin)) {
+      return route.fulfill({ status: 404, body: '' });
+    }
+    violations.push({ url, sw: !!req.serviceWorker(), frame: safeFrameUrl(req), type: req.resourceType() });
+    return route.abort('blockedbyclient');
+  });
+  let [sw] = ctx.serviceWorkers();
+  if (!sw) sw = await ctx.waitForEvent('serviceworker');
+  const extensionId = sw.url().split('/')[2];
+  const h = {
+    ctx, extensionId, requests, violations, dir,
+    async worker() {
+      const live = ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+      if (live) return live;
+      return ctx.waitForEvent('serviceworker', { timeout: 10000 });
+    },
+    async close() {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  // Wait until the engine is up, so the first test doesn't measure WebAssembly compilation.
+  await evalWorker(h, () => globalThis.safedm && globalThis.safedm.version, { wait: true });
+  return h;
+}
+
+function safeFrameUrl(r) {
+  try {
+    return r.frame() ? r.frame().url() : '';
+  } catch (_) {
+    return '';
+  }
+}
+
+/** Runs `fn` in the extension's service worker (waking it up if it was stopped). */
+export async function evalWorker(h, fn, { arg, wait = false, timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      const sw = await h.worker();
+      const v = await sw.evaluate(fn, arg);
+      if (!wait || v) return v;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error('timed out waiting in the worker');
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens a site's fixture on conversation `key` and waits until the content script settled. */
+export async function openSite(h, name, { key = 'A', seed = null, page = null } = {}) {
+  const s = SITES[name];
+  page = page || (await h.ctx.newPage());
+  // Forget earlier tabs' statuses, so the status waited for is this page's.
+  await evalWorker(h, () => chrome.storage.session.clear().then(() => true));
+  await page.goto(s.origin + s[key]);
+  if (seed) await page.evaluate((list) => fixture.seed(list.map(([from, text]) => ({ from, text }))), seed);
+  await waitSettled(h, page);
+  return page;
+}
+
+/** Waits for the content script of `page` to report a settled conversation. */
+export async function waitSettled(h, page, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const st = await tabStatus(h, page);
+    if (st && st.settled) return st;
+    if (Date.now() > deadline) throw new Error('content script never settled: ' + JSON.stringify(st));
+    await sleep(100);
+  }
+}
+
+/** The status the content script of `page` reported (in chrome.storage.session). */
+export async function tabStatus(h, page) {
+  const all = await evalWorker(h, () => chrome.storage.session.get(null));
+  const url = page.url();
+  // Match the tab by asking the worker for tabs' URLs is not possible without the tabs
+  // permission; the newest status whose conversation is in the URL (or any, for WhatsApp) wins.
+  const list = Object.values(all).filter((s) => s && typeof s === 'object');
+  list.sort((a, b) => (b.updated || 0) - (a.updated || 0));
+  return list.find((s) => s.conversation && (url.includes(s.conversation) || decodeURIComponent(url).includes(s.conversation))) ||
+    list.find((s) => s.site === 'whatsapp' && url.includes('whatsapp')) || null;
+}
+
+/** Sends the given [from, text] messages through the fixture, one by one. */
+export async function play(page, messages, { gap = 60 } = {}) {
+  const ids = [];
+  for (const [from, text] of messages) {
+    ids.push(await page.evaluate(([f, t]) => (f === 'child' ? fixture.send(t) : fixture.receive(t)), [from, text]));
+    await sleep(gap);
+  }
+  return ids;
+}
+
+/** What the worker observed lately (site, conversation, id, role, history, level; no text). */
+export const recent = (h) => evalWorker(h, () => globalThis.safedm.recent);
+/** A mark in the worker's observation sequence, and what it observed after a mark. */
+export const mark = (h) => evalWorker(h, () => globalThis.safedm.seq || 0);
+export const since = async (h, m) => (await recent(h)).filter((r) => r.seq > m);
+
+/**
+ * The in-page alert as assistive technology sees it (the shadow root is closed, so it is read
+ * from Chromium's accessibility tree over CDP): {name, text, buttons} or null.
+ */
+export async function readAlert(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    const dialog = nodes.find((n) => n.role && n.role.value === 'alertdialog');
+    if (!dialog) return null;
+    const texts = [];
+    const buttons = [];
+    const roles = [];
+    const walk = (n) => {
+      if (!n) return;
+      const role = n.role && n.role.value;
+      roles.push(role);
+      if (role === 'button' && n.name) buttons.push(n.name.value);
+      if ((role === 'StaticText' || role === 'text') && n.name) texts.push(n.name.value);
+      for (const c of n.childIds || []) walk(byId.get(c));
+    };
+    walk(dialog);
+    return { name: dialog.name ? dialog.name.value : '', text: texts.join(' '), buttons, roles };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits for the alert (or returns null after `timeout`). */
+export async function waitAlert(page, timeout = 3000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const a = await readAlert(page);
+    if (a) return a;
+    if (Date.now() > deadline) return null;
+    await sleep(100);
+  }
+}
+
+/** Stops every service worker of the browser (as the browser does to idle workers). */
+export async function stopWorkers(h) {
+  const page = await h.ctx.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/popup/popup.html`);
+  const cdp = await h.ctx.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  await page.close();
+}
+
+export function screenshotPath(name) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  return path.join(RESULTS, name);
+}
+
+/** Clicks a button of the alert (inside its closed shadow root) through CDP, as a user would. */
+export async function clickAlertButton(page, name) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const btn = nodes.find((n) => n.role && n.role.value === 'button' && n.name && n.name.value === name);
+    if (!btn) throw new Error(`no alert button named ${name}`);
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: btn.backendDOMNodeId });
+    await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function () { this.click(); }' });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Everything the extension keeps in chrome.storage.local. */
+export const storage = (h) => evalWorker(h, () => chrome.storage.local.get(null));
+
+/** Clears the extension's stored state between tests (settings kept). */
+export const resetStorage = (h) => evalWorker(h, async () => {
+  const all = await chrome.storage.local.get(null);
+  await chrome.storage.local.remove(Object.keys(all).filter((k) => k !== 'settings'));
+  return true;
+});

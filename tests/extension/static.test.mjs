@@ -1,0 +1,120 @@
+// Checks on the extension's source that need no browser: the manifest's permissions and CSP,
+// no HTML-string APIs and no network APIs anywhere in its code, the adapters' hosts, and the
+// settings validator and storage write queue as units.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './helpers.mjs';
+import { DEFAULTS, SITES, validateSettings } from '../../extension/common/settings.js';
+import { StorageQueue, convKey } from '../../extension/background/store.js';
+
+const EXT_SRC = path.join(ROOT, 'extension');
+const manifest = JSON.parse(fs.readFileSync(path.join(EXT_SRC, 'manifest.json'), 'utf8'));
+const files = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+  d.isDirectory() ? (d.name === 'engine' ? [] : files(path.join(dir, d.name))) : [path.join(dir, d.name)]);
+const sources = files(EXT_SRC).filter((f) => /\.(js|html)$/.test(f));
+
+test('manifest: only storage and notifications, no host permissions beyond the content scripts', () => {
+  assert.equal(manifest.manifest_version, 3);
+  assert.deepEqual([...manifest.permissions].sort(), ['notifications', 'storage']);
+  assert.equal(manifest.host_permissions, undefined);
+  assert.equal(manifest.optional_permissions, undefined);
+  assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+  assert.equal(manifest.background.service_worker, 'background/worker.js');
+  assert.equal(manifest.background.type, 'module');
+  assert.deepEqual(manifest.background.scripts, ['background/worker.js']);
+  assert.ok(manifest.browser_specific_settings.gecko.id);
+  for (const cs of manifest.content_scripts) {
+    for (const m of cs.matches) assert.match(m, /^https:\/\/[a-z.]+\/\*$/, `narrow match ${m}`);
+    for (const js of cs.js) assert.ok(fs.existsSync(path.join(EXT_SRC, js)), js);
+  }
+});
+
+test('every site adapter file is loaded, and its hosts are in the manifest matches', () => {
+  const matches = manifest.content_scripts.flatMap((c) => c.matches).map((m) => new URL(m.replace('/*', '/')).hostname);
+  const loaded = manifest.content_scripts.flatMap((c) => c.js);
+  const siteFiles = fs.readdirSync(path.join(EXT_SRC, 'content/sites'));
+  assert.equal(siteFiles.length, 8);
+  for (const f of siteFiles) {
+    assert.ok(loaded.includes(`content/sites/${f}`), `${f} in the manifest`);
+    const src = fs.readFileSync(path.join(EXT_SRC, 'content/sites', f), 'utf8');
+    const name = /name: '([a-z]+)'/.exec(src)[1];
+    assert.ok(SITES.includes(name), `${name} is a known site in settings`);
+    for (const m of src.matchAll(/hosts: \[([^\]]+)\]/g)) {
+      for (const host of m[1].match(/'[^']+'/g).map((x) => x.slice(1, -1))) {
+        if (host.startsWith('www.') || matches.includes(host)) continue;
+        assert.ok(matches.includes(`www.${host}`) || matches.includes(host), `${host} matched`);
+      }
+    }
+  }
+});
+
+test('no HTML strings, eval or network APIs in the extension code', () => {
+  const banned = [/\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/,
+    /\bfetch\(/, /XMLHttpRequest/, /WebSocket/, /sendBeacon/, /EventSource/, /importScripts/, /https?:\/\/[^'"\s]*\.js\b/];
+  for (const f of sources) {
+    const src = fs.readFileSync(f, 'utf8');
+    for (const re of banned) assert.doesNotMatch(src, re, `${path.relative(ROOT, f)} uses ${re}`);
+  }
+  for (const f of sources.filter((x) => x.endsWith('.html'))) {
+    const src = fs.readFileSync(f, 'utf8');
+    for (const m of src.matchAll(/<(script|link)[^>]+(src|href)="([^"]+)"/g)) assert.doesNotMatch(m[3], /^(https?:)?\/\//, 'local files only');
+  }
+});
+
+test('settings: DEFAULTS validate clean; every bad field is repaired to its default and reported', () => {
+  const { settings, repaired } = validateSettings(structuredClone(DEFAULTS));
+  assert.deepEqual(repaired, []);
+  assert.deepEqual(settings, { ...DEFAULTS, sites: { ...DEFAULTS.sites } });
+  assert.deepEqual(validateSettings(undefined).repaired, [], 'a fresh install repairs nothing');
+  const bad = validateSettings({
+    version: 1, sensitivity: 'paranoid', childAge: 40, audience: 'everyone', notifyOnThisDevice: 'yes',
+    sites: { discord: false, reddit: 'no' }, region: 'GB', maxLogEntries: 5, extra: 1,
+  });
+  assert.equal(bad.settings.sensitivity, 'balanced');
+  assert.equal(bad.settings.childAge, 13);
+  assert.equal(bad.settings.audience, 'both');
+  assert.equal(bad.settings.notifyOnThisDevice, true);
+  assert.equal(bad.settings.sites.discord, false, 'good fields kept');
+  assert.equal(bad.settings.sites.reddit, true);
+  assert.equal(bad.settings.region, 'GB');
+  assert.equal(bad.settings.maxLogEntries, 500);
+  assert.ok(!('extra' in bad.settings));
+  for (const f of ['sensitivity', 'childAge', 'audience', 'notifyOnThisDevice', 'sites.reddit', 'sites.instagram', 'maxLogEntries', 'extra']) {
+    assert.ok(bad.repaired.includes(f), `reports ${f}`);
+  }
+  assert.deepEqual(validateSettings('nonsense').settings, validateSettings(undefined).settings);
+});
+
+class FakeArea {
+  constructor() { this.data = {}; this.sets = []; }
+  async get(key) { await null; return key in this.data ? { [key]: structuredClone(this.data[key]) } : {}; }
+  async set(obj) { await new Promise((r) => setTimeout(r, 5)); this.sets.push(Object.keys(obj)); Object.assign(this.data, structuredClone(obj)); }
+}
+
+test('storage queue: writes in order, coalesced per key, and read-modify-writes never interleave', async () => {
+  const area = new FakeArea();
+  const q = new StorageQueue(area);
+  const writes = [];
+  for (let i = 0; i < 20; i++) writes.push(q.set(convKey('discord', '1'), { n: i }));
+  const appends = [];
+  for (let i = 0; i < 30; i++) appends.push(q.update('alertLog', (old) => [...(old || []), i]));
+  await Promise.all([...writes, ...appends]);
+  await q.drain();
+  assert.deepEqual(area.data['conv:discord:1'], { n: 19 }, 'the last write wins');
+  assert.deepEqual(area.data.alertLog, [...Array(30).keys()], 'no append lost');
+  assert.ok(area.sets.length < 50, `coalesced (${area.sets.length} storage.set calls for 50 writes)`);
+  assert.equal(await q.get('alertLog').then((v) => v.length), 30);
+});
+
+test('storage queue: a failing write rejects its callers and the queue goes on', async () => {
+  const area = new FakeArea();
+  let fail = true;
+  const set = area.set.bind(area);
+  area.set = async (obj) => { if (fail) { fail = false; throw new Error('quota'); } return set(obj); };
+  const q = new StorageQueue(area);
+  await assert.rejects(q.set('a', 1), /quota/);
+  await q.set('b', 2);
+  assert.deepEqual(area.data, { b: 2 });
+});
