@@ -135,7 +135,9 @@ test('hostile HTML in a message shows up only as text', async () => {
   await t.resetStorage(h);
   const page = await t.openSite(h, 'x');
   const evil = 'keep this secret, dont tell your parents <img src=x onerror="window.__pwned=1"><script>window.__pwned2=1</script> add me on snapchat';
-  await t.play(page, [...t.GROOMING.slice(0, 6), ['contact', evil]]);
+  // An age question and a stated 13 stay below warn; the hostile line (secrecy and a move to
+  // another app) is the one that crosses into alert, so it is the message the alert quotes.
+  await t.play(page, [...t.GROOMING.slice(0, 4), ['contact', evil]]);
   const alert = await t.waitAlert(page, 3000);
   assert.ok(alert, 'alert shown');
   assert.ok(alert.text.includes('<img src=x onerror="window.__pwned=1">'), 'the tag is shown as text');
@@ -267,10 +269,10 @@ test('no request from any extension context: the watch itself sees a worker requ
   assert.deepEqual(outside, []);
 });
 
-// A known false alarm of the engine merged from main (reported to the engine's owners): a
-// parent's "Love you, see you later" alone takes the conversation to `alert`. Kept as a todo so
-// the suite shows it until the engine is fixed; the extension's plumbing is tested above.
-test('a family chat with "Love you, see you later" raises no alert', { todo: 'engine false alarm on main' }, async () => {
+// Named regression: a parent's "Love you, see you later" once took a short family chat to
+// `alert` through the learned model alone (fixed: the model raises levels only over 8+ contact
+// messages, and it now trains on present-day short chats).
+test('a family chat with "Love you, see you later" raises no alert', async () => {
   await t.resetStorage(h);
   const page = await t.openSite(h, 'whatsapp', { key: 'B' });
   await t.play(page, t.FAMILY_AFFECTION);
