@@ -14,7 +14,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
-	test-parity test-www bench size wasm-tools chromium
+	test-parity test-www bench size wasm-tools chromium unicode-tables
 
 ## Build the engine as WebAssembly and the playground into dist/www/, then serve it locally.
 demo: www
@@ -51,6 +51,11 @@ eval: build
 model:
 	$(CARGO) build --locked --profile fast
 	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
+
+## Regenerate src/unicode_tables.rs from the Unicode crates (dev-dependencies); a unit test fails
+## when the committed file is stale, e.g. after those crates are upgraded.
+unicode-tables:
+	$(CARGO) run --locked --release --example gen_unicode_tables
 
 ## Cue-only, model-only and combined side by side on the dev split (hard negatives first).
 eval-dev:

@@ -27,6 +27,8 @@ pub mod explain;
 pub mod message;
 pub mod model;
 pub mod normalize;
+#[rustfmt::skip]
+mod unicode_tables;
 
 #[cfg(feature = "cli")]
 pub mod corpus;

@@ -6,16 +6,18 @@
 //! 1. Per character: apostrophes dropped (`don't` → `dont`), zero-width and bidi controls dropped,
 //!    emoji mapped to words (🤫 → ` secret `), NFKD with combining marks removed (fullwidth and
 //!    maths letters become ASCII, `está` → `esta`), homoglyphs of other scripts folded to their
-//!    Latin look-alike (Cyrillic `а` → `a`, per Unicode TS #39), lower case, `ß` → `ss`.
+//!    Latin look-alike (Cyrillic `а` → `a`, per Unicode TS #39), lower case, `ß` → `ss`. All but
+//!    the lower case come from tables generated from the Unicode crates
+//!    (`examples/gen_unicode_tables.rs`, `src/unicode_tables.rs`), which keeps them out of the
+//!    WebAssembly.
 //! 2. Letters split by spaces, dots or dashes are joined (`s.n.a.p`, `s n a p` → `snap`).
 //! 3. Runs of three or more of the same letter collapse to one (`pleeease` → `please`).
 //! 4. Per word: leetspeak inside words (`sn4p`, `p@rents`, `d0nt`) and common chat
 //!    abbreviations (`u` → `you`, `ur` → `your`, `wud` → `would`).
 //! 5. White space runs become one space.
 
+use crate::unicode_tables::{DROP, MAP_ENDS, MAP_KEYS, MAP_TEXT};
 use std::ops::Range;
-use unicode_general_category::{get_general_category, GeneralCategory};
-use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Normalised text with, for every byte, the byte range of the original text it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,10 +234,21 @@ fn map_chars(original: &str) -> Vec<Unit> {
             });
             continue;
         }
-        match get_general_category(c) {
-            // Zero-width joiners, bidi overrides, soft hyphens, BOM, and control characters.
-            GeneralCategory::Format | GeneralCategory::Control => continue,
-            _ => {}
+        if c.is_ascii() {
+            // ASCII control characters are dropped; the rest are their own decomposition.
+            if !c.is_ascii_control() {
+                out.push(Unit {
+                    ch: c.to_ascii_lowercase(),
+                    start,
+                    end,
+                });
+            }
+            continue;
+        }
+        // Format and control characters (zero-width joiners, bidi overrides, soft hyphens, BOM),
+        // combining marks, and what decomposes to nothing but those.
+        if is_dropped(c) {
+            continue;
         }
         if is_pictograph(c) {
             out.push(Unit {
@@ -245,43 +258,60 @@ fn map_chars(original: &str) -> Vec<Unit> {
             });
             continue;
         }
-        decompose_compatible(c, |d| {
-            if is_combining_mark(d) || get_general_category(d) == GeneralCategory::Format {
-                return;
+        if let Some(jamo) = hangul_jamo(c) {
+            for j in jamo.into_iter().flatten() {
+                fold(j, &mut out, start, end);
             }
-            if d.is_ascii() {
-                out.push(Unit {
-                    ch: d.to_ascii_lowercase(),
-                    start,
-                    end,
-                });
-            } else if d == 'ß' || d == 'ẞ' {
-                push_str(&mut out, "ss", start, end);
-            } else if d.is_alphabetic() {
-                fold_homoglyph(d, &mut out, start, end);
-            } else {
-                out.push(Unit { ch: d, start, end });
-            }
-        });
+            continue;
+        }
+        fold(c, &mut out, start, end);
     }
     out
 }
 
-/// Folds a non-ASCII letter to its Latin look-alike when Unicode's confusables table has one made
-/// of ASCII letters (Cyrillic `о` → `o`); other letters (Greek words, CJK) are only lower-cased.
-fn fold_homoglyph(d: char, out: &mut Vec<Unit>, start: u32, end: u32) {
-    let mut buf = [0u8; 4];
-    let skeleton: String = unicode_security::skeleton(d.encode_utf8(&mut buf)).collect();
-    let ascii_letters = !skeleton.is_empty()
-        && skeleton.chars().count() <= 2
-        && skeleton.chars().all(|s| s.is_ascii_alphabetic());
-    if ascii_letters {
-        push_str(out, &skeleton.to_ascii_lowercase(), start, end);
-    } else {
-        for l in d.to_lowercase() {
+/// Whether the generated tables drop `c` in step 1.
+fn is_dropped(c: char) -> bool {
+    DROP.binary_search_by(|&(lo, hi)| {
+        if hi < c {
+            std::cmp::Ordering::Less
+        } else if lo > c {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    })
+    .is_ok()
+}
+
+/// Step 1 for a non-ASCII character that is kept: its compatibility decomposition without marks,
+/// with `ß` → `ss` and homoglyphs folded to the ASCII letters Unicode's confusables table gives
+/// (Cyrillic `о` → `o`), from the generated table; any other letter (Greek words, CJK) is only
+/// lower-cased, and anything else stays as it is.
+fn fold(c: char, out: &mut Vec<Unit>, start: u32, end: u32) {
+    if let Ok(i) = MAP_KEYS.binary_search(&c) {
+        let from = if i == 0 { 0 } else { MAP_ENDS[i - 1] as usize };
+        let to = MAP_ENDS[i] as usize;
+        push_str(out, MAP_TEXT.get(from..to).unwrap_or(""), start, end);
+    } else if c.is_alphabetic() {
+        for l in c.to_lowercase() {
             out.push(Unit { ch: l, start, end });
         }
+    } else {
+        out.push(Unit { ch: c, start, end });
     }
+}
+
+/// The canonical decomposition of a Hangul syllable into its two or three jamo (Unicode §3.12),
+/// computed rather than tabled.
+fn hangul_jamo(c: char) -> Option<[Option<char>; 3]> {
+    let s = (c as u32).checked_sub(0xAC00).filter(|&s| s < 11172)?;
+    let l = char::from_u32(0x1100 + s / 588);
+    let v = char::from_u32(0x1161 + (s % 588) / 28);
+    let t = match s % 28 {
+        0 => None,
+        t => char::from_u32(0x11A7 + t),
+    };
+    Some([l, v, t])
 }
 
 fn is_word_char(c: char) -> bool {
@@ -509,9 +539,37 @@ fn squeeze_spaces(units: Vec<Unit>) -> Vec<Unit> {
     out
 }
 
+/// The generator of `src/unicode_tables.rs`, for the test that the committed file is current.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../examples/gen_unicode_tables.rs"]
+mod generator;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_tables_are_what_the_generator_writes() {
+        // On failure: `make unicode-tables`, then review and commit src/unicode_tables.rs.
+        assert!(
+            generator::generate() == include_str!("unicode_tables.rs"),
+            "src/unicode_tables.rs is stale: run `make unicode-tables`"
+        );
+    }
+
+    /// Every Unicode scalar value maps as it did when the Unicode crates ran at run time.
+    #[test]
+    fn every_character_maps_as_the_unicode_crates_say() {
+        for c in ('\0'..=char::MAX).filter(|&c| !is_apostrophe(c) && emoji_word(c).is_none()) {
+            let got: String = map_chars(c.encode_utf8(&mut [0; 4]))
+                .iter()
+                .map(|u| u.ch)
+                .collect();
+            assert_eq!(got, generator::reference(c), "U+{:04X}", c as u32);
+            assert_eq!(is_pictograph(c), generator::is_pictograph(c));
+        }
+    }
 
     fn norm(s: &str) -> String {
         normalize(s).as_str().to_string()

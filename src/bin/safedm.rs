@@ -80,8 +80,8 @@ enum Command {
         /// Seed of the shuffles.
         #[arg(long, default_value_t = 7)]
         seed: u64,
-        /// log2 of the hashed feature space.
-        #[arg(long, default_value_t = 17)]
+        /// log2 of the hashed feature space (16 keeps the weights at 64 KB in the WASM).
+        #[arg(long, default_value_t = 16)]
         bits: u32,
         /// Add character 3-5-grams (era-bound; for measuring only).
         #[arg(long)]

@@ -14,6 +14,10 @@
 //!
 //! Patterns are written against the output of [`crate::normalize`]: lower case, no apostrophes,
 //! abbreviations expanded (`u` → `you`, `im` → `i am`, `pic` → `picture`), accents removed.
+//! `\b`, `\w`, `\d` and `\s` (and their negations) are ASCII: a letter of another script is not a
+//! word character, nor a digit of another script a digit. Normalisation has already folded
+//! accents, look-alikes and fullwidth forms to ASCII, and ASCII classes keep regex's Unicode
+//! tables (about 90 KB) out of the WebAssembly.
 //! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the
 //! last is a capture group for a stated age, used by `age_statement` rows).
 
@@ -244,6 +248,74 @@ fn expand(pattern: &str, age: &str) -> String {
     let mut out = pattern.replace("{AGE}", age);
     for (name, value) in PLACEHOLDERS {
         out = out.replace(name, value);
+    }
+    ascii_perl_classes(&out)
+}
+
+/// Rewrites the Perl classes and word boundaries of a pattern to their ASCII forms (`\d` →
+/// `[[:digit:]]`, `\b` → `(?-u:\b)`), which regex compiles without its Unicode tables (the crate's
+/// `unicode-perl` feature is off). Inside a bracketed class the class is spliced in bare
+/// (`[\d.]` → `[[:digit:].]`).
+fn ascii_perl_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let class = match next {
+                    'd' => Some("[:digit:]"),
+                    'D' => Some("[:^digit:]"),
+                    's' => Some("[:space:]"),
+                    'S' => Some("[:^space:]"),
+                    'w' => Some("[:word:]"),
+                    'W' => Some("[:^word:]"),
+                    _ => None,
+                };
+                match (class, next) {
+                    (Some(class), _) if in_class => out.push_str(class),
+                    (Some(class), _) => {
+                        out.push('[');
+                        out.push_str(class);
+                        out.push(']');
+                    }
+                    (None, 'b' | 'B') if !in_class => {
+                        out.push_str("(?-u:\\");
+                        out.push(next);
+                        out.push(')');
+                    }
+                    _ => {
+                        out.push(c);
+                        out.push(next);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` (or `^]`) right after the opening bracket is a literal.
+                let rest = chars.as_str();
+                let literal = if rest.starts_with("^]") {
+                    2
+                } else {
+                    usize::from(rest.starts_with(']'))
+                };
+                for _ in 0..literal {
+                    if let Some(l) = chars.next() {
+                        out.push(l);
+                    }
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
     }
     out
 }

@@ -542,3 +542,20 @@ fn present_day_innocent_lookalikes() {
         Category::PrivateChannel,
     );
 }
+
+#[test]
+fn perl_classes_become_ascii() {
+    assert_eq!(
+        ascii_perl_classes(r"\bage\s*\d+ [\d.]\w\\b"),
+        r"(?-u:\b)age[[:space:]]*[[:digit:]]+ [[:digit:].][[:word:]]\\b"
+    );
+    assert_eq!(
+        ascii_perl_classes(r"[]\d] \B\D"),
+        r"[][:digit:]] (?-u:\B)[[:^digit:]]"
+    );
+    // Letters of other scripts are not word characters: a boundary falls between them and ASCII.
+    let re = Regex::new(&ascii_perl_classes(r"\bsnap\b")).unwrap();
+    assert!(re.is_match("snapщ"));
+    assert!(re.is_match("add me on snap!"));
+    assert!(!re.is_match("snapchat"));
+}

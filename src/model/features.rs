@@ -61,7 +61,7 @@ pub struct FeatureSet {
 impl Default for FeatureSet {
     fn default() -> Self {
         FeatureSet {
-            bits: 17,
+            bits: 16,
             char_ngrams: false,
         }
     }
