@@ -14,7 +14,7 @@ use crate::config::Sensitivity;
 use crate::cues::{Category, CueHit, Stage};
 use crate::error::{Error, ErrorKind};
 use crate::message::Role;
-use crate::model::features::MessageFeatures;
+use crate::model::features::MessageScore;
 use serde::{Deserialize, Serialize};
 
 /// How worried the engine is, in increasing order.
@@ -169,9 +169,14 @@ pub struct ConversationState {
     pub notified_level: Level,
     /// Categories present when the user was last notified.
     pub notified_categories: Vec<Category>,
-    /// The learned scorer's window: hashed features of the contact's latest messages (no text).
+    /// The learned scorer's window: one weight sum and count per contact message (no text, no
+    /// word hashes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub model_window: Vec<MessageFeatures>,
+    pub model_window: Vec<MessageScore>,
+    /// [`crate::model::Model::fingerprint`] of the model that made `model_window`; a window made
+    /// by another model is dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_fingerprint: Option<u32>,
     /// The learned scorer's latest probability, once the window held enough text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_probability: Option<f32>,
@@ -196,6 +201,7 @@ impl Default for ConversationState {
             notified_level: Level::None,
             notified_categories: Vec::new(),
             model_window: Vec::new(),
+            model_fingerprint: None,
             model_probability: None,
         }
     }
@@ -292,7 +298,7 @@ impl ConversationState {
         if self
             .model_window
             .iter()
-            .any(|m| m.ids.len() > crate::model::features::MAX_PER_MESSAGE)
+            .any(|m| usize::from(m.count) > crate::model::features::MAX_PER_MESSAGE)
             || self
                 .model_probability
                 .is_some_and(|p| !(0.0..=1.0).contains(&p))

@@ -42,6 +42,8 @@ pub struct Engine {
     config: Config,
     cues: CueSet,
     model: Option<Arc<Model>>,
+    /// [`Model::fingerprint`] of `model`, computed once (it reads every weight).
+    model_fingerprint: u32,
     scoring: Scoring,
 }
 
@@ -52,13 +54,16 @@ impl Engine {
         Ok(Engine {
             config,
             cues: CueSet::new()?,
-            model: Model::embedded().map(Arc::new),
+            model: None,
+            model_fingerprint: 0,
             scoring: Scoring::Combined,
-        })
+        }
+        .with_model(Model::embedded()))
     }
 
     /// The same engine with another model (or none: cues only).
     pub fn with_model(mut self, model: Option<Model>) -> Engine {
+        self.model_fingerprint = model.as_ref().map_or(0, Model::fingerprint);
         self.model = model.map(Arc::new);
         self
     }
@@ -109,11 +114,17 @@ impl Engine {
         let normalized = normalize(truncate(&message.text));
         let mut hits = self.cues.find(&normalized);
         if let (Some(model), true) = (self.model.as_deref(), message.role != Role::Child) {
+            let fingerprint = self.model_fingerprint;
+            if state.model_fingerprint != Some(fingerprint) {
+                state.model_window.clear();
+                state.model_probability = None;
+                state.model_fingerprint = Some(fingerprint);
+            }
             let features = model.message_features(normalized.as_str(), &hits);
-            state.model_window.push(features);
+            state.model_window.push(model.message_score(&features));
             let excess = state.model_window.len().saturating_sub(model.header.window);
             state.model_window.drain(..excess);
-            if let Some(p) = model.window_probability(&state.model_window) {
+            if let Some(p) = model.window_probability_of_scores(&state.model_window) {
                 state.model_probability = Some(p);
             }
         }

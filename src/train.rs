@@ -238,15 +238,15 @@ impl Rng {
 /// One training example: distinct feature ids, label, weight.
 #[derive(Clone, Debug)]
 pub struct Example {
-    /// Distinct hashed ids.
-    pub ids: Vec<u32>,
+    /// The window's sparse vector: (hashed id, value), ids distinct.
+    pub values: Vec<(u32, f32)>,
     /// 1 for grooming.
     pub label: bool,
     /// Sample weight.
     pub weight: f32,
 }
 
-/// Sparse logistic regression by SGD: each example's features are `1/√n`, weights decay (L2)
+/// Sparse logistic regression by SGD: each example is a sparse vector of values, weights decay (L2)
 /// where they are touched, and the learning rate falls per epoch. Returns (weights, bias).
 pub fn sgd(
     examples: &[Example],
@@ -265,15 +265,18 @@ pub fn sgd(
         let lr = learning_rate / (1.0 + epoch as f32);
         for &i in &order {
             let e = &examples[i];
-            if e.ids.is_empty() {
+            if e.values.is_empty() {
                 continue;
             }
-            let x = 1.0 / (e.ids.len() as f32).sqrt();
-            let z = bias + e.ids.iter().map(|&f| w[f as usize]).sum::<f32>() * x;
+            let z = bias
+                + e.values
+                    .iter()
+                    .map(|&(f, x)| w[f as usize] * x)
+                    .sum::<f32>();
             let p = model::sigmoid(z);
             let g = (p - if e.label { 1.0 } else { 0.0 }) * e.weight;
             let step = (lr * g).clamp(-2.0, 2.0);
-            for &f in &e.ids {
+            for &(f, x) in &e.values {
                 let wf = &mut w[f as usize];
                 *wf -= step * x + lr * l2 * *wf;
             }
@@ -327,8 +330,8 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
     for s in streams.iter().filter(|s| !s.dev) {
         for end in window_ends(s.messages.len(), options.windows_per_stream) {
             let start = end.saturating_sub(options.window);
-            let ids = features::window(&options.features, &s.messages[start..end]);
-            if ids.len() < options.min_features {
+            let vector = features::window(&options.features, &s.messages[start..end]);
+            if vector.count < options.min_features {
                 continue;
             }
             let key = if s.positive {
@@ -339,7 +342,7 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
             raw.push((
                 key,
                 Example {
-                    ids,
+                    values: vector.values,
                     label: s.positive,
                     weight: 0.0,
                 },
@@ -596,10 +599,10 @@ pub fn fixture_scores(model: &Model) -> Result<Vec<Fixture>, Error> {
                     model.message_features(n.as_str(), &cues.find(&n))
                 })
                 .collect();
-            let ids = features::window(&model.header.features, &window);
+            let vector = features::window(&model.header.features, &window);
             Fixture {
                 name: name.to_string(),
-                probability: model.probability(&ids),
+                probability: model.probability(&vector.values),
             }
         })
         .collect())
@@ -614,12 +617,12 @@ mod tests {
         let mut ex = Vec::new();
         for i in 0..200u32 {
             ex.push(Example {
-                ids: vec![1, 10 + i % 7],
+                values: vec![(1, 0.7), (10 + i % 7, 0.7)],
                 label: true,
                 weight: 1.0,
             });
             ex.push(Example {
-                ids: vec![2, 10 + i % 7],
+                values: vec![(2, 0.7), (10 + i % 7, 0.7)],
                 label: false,
                 weight: 1.0,
             });

@@ -51,10 +51,10 @@
     ul { all: initial; display: block; font: inherit; color: inherit; margin: 0 0 8px; padding-left: 0; }
     li::before { content: "\\2022  "; color: #3b6fb6; }
     .quote { background: #eef3fa; border-radius: 8px; padding: 6px 10px; font-style: italic; overflow-wrap: anywhere; white-space: pre-wrap; }
-    .buttons { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 10px; }
+    .buttons { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 10px; }
     button {
       all: initial; cursor: pointer; font: 600 14px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-      padding: 9px 12px; border-radius: 999px; border: 2px solid #3b6fb6; color: #1d3f72; background: #fff;
+      padding: 8px 11px; border-radius: 999px; border: 2px solid #3b6fb6; color: #1d3f72; background: #fff;
     }
     button.primary { background: #3b6fb6; color: #fff; }
     button:focus-visible, a:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
@@ -144,6 +144,7 @@
       if (open) {
         other.hidden = true;
         otherButton.setAttribute('aria-expanded', 'false');
+        card.scrollTop = card.scrollHeight; // show the panel (no focus move, no page scroll)
       }
     };
     const okButton = el('button', { type: 'button', class: 'primary', on: { click: close } }, "I'm OK");
@@ -152,7 +153,8 @@
     helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton));
     talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton));
 
-    const card = el('div', {
+    let card = null;
+    card = el('div', {
       class: 'card wrap', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-title', 'aria-describedby': 'safedm-desc',
       'data-level': alert.level || '',
@@ -162,11 +164,13 @@
       el('h2', { id: 'safedm-title' }, 'SafeDM: let\u2019s pause for a moment'),
       el('div', { id: 'safedm-desc', 'aria-live': 'polite' },
         el('p', {}, `SafeDM noticed something in ${who}${where}.`),
-        alert.summary ? el('p', {}, el('strong', {}, alert.summary)) : null,
-        reasons.length ? el('ul', {}, reasons.map((r) => el('li', {}, r))) : null,
+        // What was noticed: the engine's one-sentence summary, else its reasons.
+        alert.summary
+          ? el('p', {}, el('strong', {}, alert.summary))
+          : reasons.length ? el('ul', {}, reasons.slice(0, 3).map((r) => el('li', {}, r))) : null,
         alert.quote ? el('p', { class: 'quote' }, `Their message: \u201c${alert.quote}\u201d`) : null,
-        el('p', {}, 'Why it matters: people who ask for these things online are sometimes not who they say they are. It is not your fault, and you have done nothing wrong.'),
-        el('p', {}, 'What you can do: you don\u2019t have to reply. Keep your photos, your address and your school to yourself, and stay on this app. You can block them, and tell an adult you trust.'),
+        el('p', {}, 'People who ask for these things online are sometimes not who they say they are. You have done nothing wrong.'),
+        el('p', {}, 'You don\u2019t have to reply. Keep your photos, address and school to yourself, and stay on this app. You can block them and tell an adult you trust.'),
       ),
       el('div', { class: 'buttons' }, okButton, helpButton, talkButton),
       helpPanel,

@@ -56,6 +56,19 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Show every message of the given conversations with its level, risk and cues, for
+    /// reviewing why a conversation did or did not alert (prints the text: for your own files).
+    Trace {
+        /// relaxed, balanced or strict.
+        #[arg(long, default_value = "balanced", value_parser = parse_sensitivity)]
+        sensitivity: Sensitivity,
+        /// Only conversations whose id contains this.
+        #[arg(long)]
+        id: Option<String>,
+        /// The files to read.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
     /// Train the learned scorer from the corpora and write the weights file.
     Train {
         /// Folder with the `*.jsonl.gz` corpora.
@@ -87,6 +100,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Score { sensitivity, files } => score(sensitivity, &files),
+        Command::Trace {
+            sensitivity,
+            id,
+            files,
+        } => trace(sensitivity, id.as_deref(), &files),
         Command::Eval {
             sensitivity,
             json,
@@ -303,6 +321,45 @@ fn evaluate(
             print!("{}", report.table());
         }
     }
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> ExitCode {
+    let engine = match engine(sensitivity) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let clean = read_all(files, |c| {
+        if only.is_some_and(|needle| !c.id.contains(needle)) {
+            return;
+        }
+        println!(
+            "== {} ({})",
+            c.id,
+            c.label.as_deref().unwrap_or("unlabelled")
+        );
+        let mut state = engine.new_conversation();
+        for (i, m) in c.messages.iter().enumerate() {
+            let a = engine.observe(&mut state, m);
+            let cues: Vec<&str> = a.hits.iter().map(|h| h.category.name()).collect();
+            let model = a
+                .model
+                .as_ref()
+                .map_or(String::new(), |n| format!(" p={:.2}", n.probability));
+            println!(
+                "{i:>3} {:<7} {:<5} {:>3}{model} [{}] {}",
+                format!("{:?}", m.role).to_lowercase(),
+                a.level.as_str(),
+                a.risk,
+                cues.join(","),
+                m.text
+            );
+        }
+    });
     if clean {
         ExitCode::SUCCESS
     } else {

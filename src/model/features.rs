@@ -3,9 +3,10 @@
 //! One contact message becomes a [`MessageFeatures`]: the hashed ids of its normalised words and
 //! word pairs (after [`crate::normalize`], so `u`/`you` and `sn4p`/`snap` are one word), the cue
 //! categories it carries, whether it asks a question, and the stated age bucket. A window of the
-//! contact's recent messages becomes the union of those ids plus window-level combinations (cue
-//! category pairs, how many stages are present, a stated adult age). Only ids are kept, never
-//! text, so the window can live in the stored conversation state.
+//! contact's recent messages becomes all of those ids plus window-level combinations (cue
+//! category pairs, how many stages are present, a stated adult age). The stored conversation
+//! state keeps neither text nor ids: only a [`MessageScore`] per message (a weight sum and a
+//! count), from which the window's score is rebuilt exactly.
 
 use crate::cues::{Category, CueHit};
 use serde::{Deserialize, Serialize};
@@ -132,25 +133,38 @@ pub fn message(set: &FeatureSet, normalized: &str, hits: &[CueHit]) -> MessageFe
     MessageFeatures { ids, cues, age }
 }
 
-/// The features of a window of messages: the union of their ids plus combinations.
-pub fn window<'a>(
-    set: &FeatureSet,
-    messages: impl IntoIterator<Item = &'a MessageFeatures>,
-) -> Vec<u32> {
+/// What the stored conversation state keeps of one contact message for the model: the message's
+/// score (its weights summed over its feature ids, over the square root of their count), the
+/// count, its cue categories and stated age. Unlike the ids themselves (hashes of words, which a
+/// dictionary could reverse), these numbers say nothing about the words.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessageScore {
+    /// Σ quantised weight over the message's ids, / √(id count).
+    #[serde(rename = "s")]
+    pub score: f32,
+    /// How many feature ids the message had.
+    #[serde(rename = "n")]
+    pub count: u16,
+    /// Bit `i` set when the message carried a hit of `Category::ALL[i]`.
+    #[serde(rename = "c", default)]
+    pub cues: u32,
+    /// The age stated in the message, if any.
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u8>,
+}
+
+/// The value of each window-level combination feature in a window's vector.
+pub const COMBINATION_VALUE: f32 = 0.5;
+
+/// The mean of the messages' parts is scaled by this (about √ of the window length), so that a
+/// full window of varied messages has a vector of about unit length, the scale SGD is tuned for.
+pub const MEAN_GAIN: f32 = 4.0;
+
+/// The window-level ids of a window whose messages carried the cue bits `cues`: category pairs,
+/// how many stages are present, and a stated adult age.
+pub fn window_combinations(set: &FeatureSet, cues: u32, adult: bool) -> Vec<u32> {
     let bits = set.bits;
     let mut ids = Vec::new();
-    let mut cues = 0u32;
-    let mut adult = false;
-    let mut count = 0usize;
-    for m in messages {
-        ids.extend_from_slice(&m.ids);
-        cues |= m.cues;
-        adult |= m.age.is_some_and(|a| a >= 18);
-        count += 1;
-    }
-    if count == 0 {
-        return ids;
-    }
     let present: Vec<Category> = Category::ALL
         .iter()
         .enumerate()
@@ -170,9 +184,60 @@ pub fn window<'a>(
     if adult {
         ids.push(id(bits, &[b"adult-in-window"]));
     }
-    ids.sort_unstable();
-    ids.dedup();
     ids
+}
+
+/// A window as the model reads it: a sparse vector (sorted ids with values) and how many ids
+/// went into it (the "enough text" test).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WindowVector {
+    /// (feature id, value), sorted by id, ids distinct.
+    pub values: Vec<(u32, f32)>,
+    /// Feature ids counted, over all messages and combinations.
+    pub count: usize,
+}
+
+/// The vector of a window of messages: the mean over its messages of each message's ids at
+/// `1/√n` (so neither a long window nor one line repeated twenty times weighs more than a
+/// short, varied one), plus the window-level combinations at [`COMBINATION_VALUE`]. Being a mean
+/// of per-message parts, the engine can keep one [`MessageScore`] per message instead of ids.
+pub fn window<'a>(
+    set: &FeatureSet,
+    messages: impl IntoIterator<Item = &'a MessageFeatures>,
+) -> WindowVector {
+    let messages: Vec<&MessageFeatures> = messages.into_iter().collect();
+    if messages.is_empty() {
+        return WindowVector::default();
+    }
+    let share = MEAN_GAIN / messages.len() as f32;
+    let mut values: Vec<(u32, f32)> = Vec::new();
+    let mut cues = 0u32;
+    let mut adult = false;
+    let mut count = 0usize;
+    for m in &messages {
+        count += m.ids.len();
+        if !m.ids.is_empty() {
+            let x = share / (m.ids.len() as f32).sqrt();
+            values.extend(m.ids.iter().map(|&i| (i, x)));
+        }
+        cues |= m.cues;
+        adult |= m.age.is_some_and(|a| a >= 18);
+    }
+    let combos = window_combinations(set, cues, adult);
+    count += combos.len();
+    values.extend(combos.into_iter().map(|i| (i, COMBINATION_VALUE)));
+    values.sort_by_key(|v| v.0);
+    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(values.len());
+    for (i, x) in values {
+        match merged.last_mut() {
+            Some(last) if last.0 == i => last.1 += x,
+            _ => merged.push((i, x)),
+        }
+    }
+    WindowVector {
+        values: merged,
+        count,
+    }
 }
 
 #[cfg(test)]
@@ -220,8 +285,9 @@ mod tests {
         let b = message(&set, "y", &[hit(Category::PrivateChannel)]);
         let pair = id(set.bits, &[b"cc", b"secrecy", b"private_channel"]);
         let pair2 = id(set.bits, &[b"cc", b"private_channel", b"secrecy"]);
+        let has = |v: &WindowVector, i: u32| v.values.iter().any(|&(f, _)| f == i);
         let w = window(&set, [&a, &b]);
-        assert!(w.contains(&pair) || w.contains(&pair2));
-        assert!(!window(&set, [&a]).contains(&pair));
+        assert!(has(&w, pair) || has(&w, pair2));
+        assert!(!has(&window(&set, [&a]), pair));
     }
 }

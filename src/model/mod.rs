@@ -4,19 +4,20 @@
 //!
 //! The weights file is `MAGIC`, a little-endian `u32` header length, the header as JSON
 //! ([`ModelHeader`]: generator, data checksums, dev figures, thresholds), a `u32` weight count
-//! and one `i8` per hashed feature. The score of a window is
-//! `sigmoid(bias + scale · Σ w[id] / √n)` over its `n` distinct feature ids: the sum is taken in
-//! integers, so every platform (native, WASM) gets the same bits.
+//! and one `i8` per hashed feature. The score of a window is `sigmoid(bias + scale · w·x)` where
+//! `x` is the mean over the window's messages of each message's ids at `1/√n`, plus window-level
+//! cue combinations (see [`features::window`]). Because it is a mean of per-message parts, the
+//! conversation state keeps one number per message, never the ids.
 
 pub mod features;
 
 use crate::config::Sensitivity;
 use crate::error::{Error, ErrorKind};
-use features::{FeatureSet, MessageFeatures};
+use features::{FeatureSet, MessageFeatures, MessageScore};
 use serde::{Deserialize, Serialize};
 
 /// First bytes of a weights file.
-pub const MAGIC: &[u8] = b"SAFEDM-MODEL 1\n";
+pub const MAGIC: &[u8] = b"SAFEDM-MODEL 2\n";
 
 /// The weights embedded at build time (`make model` regenerates them).
 pub const EMBEDDED: &[u8] = include_bytes!("weights.bin");
@@ -201,24 +202,69 @@ impl Model {
     /// The probability that a window of contact messages is grooming, or `None` when it holds
     /// too little text to judge.
     pub fn window_probability(&self, window: &[MessageFeatures]) -> Option<f32> {
-        let ids = features::window(&self.header.features, window);
-        if ids.len() < self.header.min_features {
+        let v = features::window(&self.header.features, window);
+        if v.count < self.header.min_features {
             return None;
         }
-        Some(self.probability(&ids))
+        Some(self.probability(&v.values))
     }
 
-    /// The probability of a set of distinct feature ids.
-    pub fn probability(&self, ids: &[u32]) -> f32 {
-        if ids.is_empty() {
-            return sigmoid(self.header.bias);
+    fn weight(&self, id: u32) -> f32 {
+        f32::from(self.weights.get(id as usize).copied().unwrap_or(0))
+    }
+
+    /// What the conversation state keeps of one message's features (no ids, no text).
+    pub fn message_score(&self, features: &MessageFeatures) -> MessageScore {
+        let n = features.ids.len();
+        let score = if n == 0 {
+            0.0
+        } else {
+            features.ids.iter().map(|&i| self.weight(i)).sum::<f32>() / (n as f32).sqrt()
+        };
+        MessageScore {
+            score,
+            count: n.min(usize::from(u16::MAX)) as u16,
+            cues: features.cues,
+            age: features.age,
         }
-        let sum: i64 = ids
-            .iter()
-            .map(|&i| i64::from(self.weights.get(i as usize).copied().unwrap_or(0)))
-            .sum();
-        let z = self.header.bias + self.header.scale * sum as f32 / (ids.len() as f32).sqrt();
-        sigmoid(z)
+    }
+
+    /// [`Model::window_probability`] rebuilt from stored [`MessageScore`]s: the window's vector is
+    /// a mean of per-message parts plus the combinations, so its score is the mean of the
+    /// messages' scores plus the combinations' weights (equal up to float rounding).
+    pub fn window_probability_of_scores(&self, window: &[MessageScore]) -> Option<f32> {
+        if window.is_empty() {
+            return None;
+        }
+        let cues = window.iter().fold(0u32, |acc, m| acc | m.cues);
+        let adult = window.iter().any(|m| m.age.is_some_and(|a| a >= 18));
+        let combos = features::window_combinations(&self.header.features, cues, adult);
+        let count = window.iter().map(|m| usize::from(m.count)).sum::<usize>() + combos.len();
+        if count < self.header.min_features {
+            return None;
+        }
+        let mean =
+            features::MEAN_GAIN * window.iter().map(|m| m.score).sum::<f32>() / window.len() as f32;
+        let combined: f32 =
+            combos.iter().map(|&i| self.weight(i)).sum::<f32>() * features::COMBINATION_VALUE;
+        Some(sigmoid(
+            self.header.bias + self.header.scale * (mean + combined),
+        ))
+    }
+
+    /// A fingerprint of the weights: stored scores are only valid for the model that made them.
+    pub fn fingerprint(&self) -> u32 {
+        let mut h: u32 = 0x811c_9dc5;
+        for &w in &self.weights {
+            h = (h ^ u32::from(w as u8)).wrapping_mul(0x0100_0193);
+        }
+        h ^ self.header.scale.to_bits() ^ self.header.bias.to_bits().rotate_left(16)
+    }
+
+    /// The probability of a sparse feature vector: sigmoid(bias + scale · Σ weight × value).
+    pub fn probability(&self, values: &[(u32, f32)]) -> f32 {
+        let dot: f32 = values.iter().map(|&(i, x)| self.weight(i) * x).sum();
+        sigmoid(self.header.bias + self.header.scale * dot)
     }
 
     /// The model's risk (0–100) for a probability: piecewise linear, so that each probability
@@ -334,11 +380,56 @@ mod tests {
     }
 
     #[test]
-    fn probability_is_the_integer_sum_over_root_n() {
+    fn probability_is_the_weighted_sum() {
         let m = tiny();
-        let p = m.probability(&[15, 14]);
-        let z: f32 = -1.0 + 0.1 * 13.0 / 2f32.sqrt();
-        assert_eq!(p, sigmoid(z));
+        let p = m.probability(&[(15, 0.5), (14, 0.25)]);
+        let z: f32 =
+            -1.0 + 0.1 * (f32::from(m.weights[15]) * 0.5 + f32::from(m.weights[14]) * 0.25);
+        assert!((p - sigmoid(z)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn stored_scores_rebuild_the_window_probability() {
+        let m = tiny();
+        let msgs = [
+            MessageFeatures {
+                ids: vec![1, 14, 15],
+                cues: 0b101,
+                age: None,
+            },
+            MessageFeatures {
+                ids: vec![2, 15],
+                cues: 0,
+                age: Some(30),
+            },
+            MessageFeatures {
+                ids: vec![15],
+                cues: 0b10,
+                age: None,
+            },
+        ];
+        let from_ids = m.window_probability(&msgs);
+        let scores: Vec<MessageScore> = msgs.iter().map(|f| m.message_score(f)).collect();
+        let from_scores = m.window_probability_of_scores(&scores);
+        match (from_ids, from_scores) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-5, "{a} vs {b}"),
+            other => assert_eq!(other.0.is_some(), other.1.is_some()),
+        }
+    }
+
+    #[test]
+    fn repeating_one_message_does_not_raise_the_probability() {
+        let m = tiny();
+        let one = [MessageFeatures {
+            ids: vec![14, 15],
+            cues: 0,
+            age: None,
+        }];
+        let many = vec![one[0].clone(); 20];
+        let (a, b) = (m.window_probability(&one), m.window_probability(&many));
+        if let (Some(a), Some(b)) = (a, b) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
     }
 
     #[test]

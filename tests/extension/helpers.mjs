@@ -42,11 +42,19 @@ export const GROOMING = [
   ['contact', 'add me on snapchat, its easier to talk there'],
 ];
 export const FAMILY = [
-  ['contact', 'Hi sweetheart, what time does practice finish?'],
+  ['contact', 'Hi, what time does practice finish?'],
   ['child', 'half 5'],
-  ['contact', "I'll pick you up by the gate. Did you eat your lunch?"],
+  ['contact', 'Dad will pick you up by the gate. Did you eat your lunch?'],
   ['child', 'yes'],
   ['contact', "Grandma says happy birthday again! Don't forget to call her"],
+  ['contact', 'See you at dinner'],
+];
+/** A mum's goodbye that the learned scorer merged on main rates `alert` (a known false alarm). */
+export const FAMILY_AFFECTION = [
+  ['contact', 'Hi sweetheart, what time does practice finish?'],
+  ['child', 'half 5'],
+  ['contact', 'Did you eat your lunch?'],
+  ['child', 'yes'],
   ['contact', 'Love you, see you later'],
 ];
 

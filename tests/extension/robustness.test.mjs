@@ -192,6 +192,12 @@ test('never steals focus from the composer, and help lines follow the locale (en
   await t.clickAlertButton(page, 'Show me how to block and report');
   const block = await t.readAlert(page);
   assert.match(block.text, /Block/);
+  // Keyboard: Tab from the composer reaches the alert's buttons; Escape closes it.
+  await page.focus('[role="textbox"]');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.localName), 'safedm-alert', 'Tab reaches the alert');
+  await page.keyboard.press('Escape');
+  assert.equal(await t.readAlert(page), null, 'Escape closes it');
   await page.close();
 });
 
@@ -208,6 +214,18 @@ test('when the adapter stops matching, the generic reader takes over and the sta
   }
   assert.equal(st.adapter, 'generic');
   assert.match(st.reason, /generic reader/);
+  // The popup says so too.
+  const tabId = await t.evalWorker(h, async (conv) => {
+    const all = await chrome.storage.session.get(null);
+    const key = Object.keys(all).find((k) => all[k].conversation === conv && all[k].adapter === 'generic');
+    return Number(key.split(':')[1]);
+  }, { arg: st.conversation });
+  const popup = await h.ctx.newPage();
+  await popup.goto(`chrome-extension://${h.extensionId}/popup/popup.html?tab=${tabId}`);
+  await popup.waitForFunction(() => document.getElementById('reader').textContent.length > 0);
+  assert.match(await popup.textContent('body'), /Watching Discord direct messages[\s\S]*generic reader/);
+  await popup.screenshot({ path: t.screenshotPath('popup-generic.png') });
+  await popup.close();
   await t.sleep(800);
   const mark = (await t.recent(h)).length;
   await t.play(page, t.GROOMING);
@@ -229,4 +247,17 @@ test('no request from any extension context: the watch itself sees a worker requ
   const outside = h.requests.filter((r) => !r.url.startsWith('chrome-extension://') && !r.url.includes('__canary') &&
     !Object.values(t.SITES).some((s) => r.url.startsWith(s.origin)));
   assert.deepEqual(outside, []);
+});
+
+// A known false alarm of the engine merged from main (reported to the engine's owners): a
+// parent's "Love you, see you later" alone takes the conversation to `alert`. Kept as a todo so
+// the suite shows it until the engine is fixed; the extension's plumbing is tested above.
+test('a family chat with "Love you, see you later" raises no alert', { todo: 'engine false alarm on main' }, async () => {
+  await t.resetStorage(h);
+  const page = await t.openSite(h, 'whatsapp', { key: 'B' });
+  await t.play(page, t.FAMILY_AFFECTION);
+  await t.sleep(800);
+  const alert = await t.readAlert(page);
+  await page.close();
+  assert.equal(alert, null);
 });
