@@ -315,6 +315,25 @@ test('settings changed without the PIN show in the alert centre', async () => {
   await opts.click('#tab-alerts');
 });
 
+test('switching the extension off and on again shows in the alert centre', async () => {
+  // As a child would at chrome://extensions (its page may call chrome.management).
+  const ext = await h.ctx.newPage();
+  await ext.goto('chrome://extensions');
+  await ext.evaluate((id) => chrome.management.setEnabled(id, false), h.extensionId);
+  await t.sleep(500);
+  await ext.evaluate((id) => chrome.management.setEnabled(id, true), h.extensionId);
+  await ext.close();
+  const page = await t.optionsPage(h, { fresh: true });
+  await page.waitForSelector('#lock-form');
+  await t.unlock(page, PIN);
+  await page.waitForSelector('#tamper li[data-kind=reenabled]', { timeout: 5000 });
+  assert.match(await page.textContent('#tamper'), /switched off and switched on again/);
+  await page.screenshot({ path: t.screenshotPath('parent-tamper.png'), fullPage: true });
+  await page.click('#tamper-seen');
+  await page.waitForSelector('#tamper', { state: 'detached' });
+  opts = page;
+});
+
 test('settings survive a browser restart on the same profile; a plain restart is not tampering', async () => {
   const dir = h.dir;
   violations.push(...h.violations);
