@@ -102,6 +102,7 @@ function renderSetup(defaults) {
     settingsFields(defaults),
     error,
     h('button', { type: 'submit', className: 'primary', id: 'setup-finish' }, t('setupFinish')));
+  form.addEventListener('input', () => { error.textContent = ''; });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const pin = form.pin.value;
@@ -395,7 +396,7 @@ function chart(alerts) {
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', t('chartLabel', [weeks.map((w) => w.n).join(', ')]));
   weeks.forEach((w, i) => {
-    const bh = Math.round((w.n / max) * 70);
+    const bh = Math.round((w.n / max) * 62);
     const x = 10 + i * 51;
     const rect = document.createElementNS(NS, 'rect');
     for (const [k, v] of [['x', x], ['y', 80 - bh], ['width', 36], ['height', Math.max(bh, 1)], ['fill', '#1d3f72']]) rect.setAttribute(k, String(v));
