@@ -451,7 +451,8 @@ async function observeBatchInner(msg, sender) {
     observed++;
     debug.observed = (debug.observed || 0) + 1;
     last = a;
-    debug.recent.push({ site, conversation, id, role, history: !!m.history, edit, level: a.level, risk: a.risk });
+    debug.seq = (debug.seq || 0) + 1;
+    debug.recent.push({ seq: debug.seq, site, conversation, id, role, history: !!m.history, edit, level: a.level, risk: a.risk });
     if (debug.recent.length > RECENT_CAP) debug.recent.splice(0, debug.recent.length - RECENT_CAP);
     if (rank(a.level) > rank(rec.peak)) rec.peak = a.level;
     if (a.notify && rank(a.level) >= rank(threshold)) {

@@ -185,6 +185,23 @@
     return false;
   }
 
+  // Sites that swap ids (site.tempIds): the rows read in the last 30 s, by role and text hash,
+  // so that a row whose id changed (its old element gone) is known as the same message.
+  const recentRows = [];
+  function rememberRecent(row, read) {
+    const now = performance.now();
+    recentRows.push({ row, key: read.role + ':' + read.hash, at: now, conv: conv.id });
+    while (recentRows.length && (recentRows.length > 100 || now - recentRows[0].at > 30000)) recentRows.shift();
+  }
+  function isReId(read) {
+    const key = read.role + ':' + read.hash;
+    const now = performance.now();
+    const i = recentRows.findIndex((r) => r.key === key && r.conv === conv.id && !r.row.isConnected && now - r.at <= 30000);
+    if (i < 0) return false;
+    recentRows.splice(i, 1);
+    return true;
+  }
+
   const readEls = new WeakSet(); // row elements already read (new, re-mounted or history)
   const historyEls = new WeakSet(); // unread rows already known to sit before a read one
   const liveEls = new WeakSet(); // unread rows already known to have no read row after them
@@ -240,10 +257,17 @@
         continue;
       }
       const edit = prev !== undefined;
+      if (!edit && site.tempIds && isReId(read)) {
+        // The same message under its final id (Telegram swaps a sent message's temporary id).
+        conv.seen.set(read.id, read.hash);
+        readEls.add(row);
+        continue;
+      }
       const history = !edit && isHistory(row, read);
       readEls.add(row);
       conv.seen.set(read.id, read.hash);
       conv.lastRowAt = performance.now();
+      if (site.tempIds) rememberRecent(row, read);
       if (read.time && read.time > conv.newestTime) conv.newestTime = read.time;
       if (site.idsOrdered && /^\d+$/.test(read.id) &&
           (!conv.maxId || read.id.length > conv.maxId.length || (read.id.length === conv.maxId.length && read.id > conv.maxId))) {

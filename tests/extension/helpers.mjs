@@ -210,6 +210,9 @@ export async function play(page, messages, { gap = 60 } = {}) {
 
 /** What the worker observed lately (site, conversation, id, role, history, level; no text). */
 export const recent = (h) => evalWorker(h, () => globalThis.safedm.recent);
+/** A mark in the worker's observation sequence, and what it observed after a mark. */
+export const mark = (h) => evalWorker(h, () => globalThis.safedm.seq || 0);
+export const since = async (h, m) => (await recent(h)).filter((r) => r.seq > m);
 
 /**
  * The in-page alert as assistive technology sees it (the shadow root is closed, so it is read

@@ -21,10 +21,11 @@ test('a worker stopped mid-conversation loses nothing: the next message alerts w
   await t.resetStorage(h);
   // Dry run elsewhere: the message k at which the grooming sequence first reaches warn/alert,
   // and a control showing that message k alone, in a fresh conversation, does not alert.
+  const m0 = await t.mark(h);
   let page = await t.openSite(h, 'telegram-k');
   await t.play(page, t.GROOMING);
   await t.sleep(300);
-  const dry = (await t.recent(h)).filter((m) => m.site === 'telegram');
+  const dry = (await t.since(h, m0)).filter((m) => m.site === 'telegram');
   const k = dry.findIndex((m) => m.level === 'warn' || m.level === 'alert');
   assert.ok(k > 0, 'the sequence crosses the threshold after its first message');
   await page.evaluate(() => fixture.open('B'));
@@ -61,6 +62,7 @@ test('a worker stopped mid-conversation loses nothing: the next message alerts w
 test('a virtualised list re-mounting rows and a history load do not double-count', async () => {
   await t.resetStorage(h);
   for (const name of ['discord', 'instagram']) {
+    const m0 = await t.mark(h);
     const page = await h.ctx.newPage();
     await page.goto(t.SITES[name].origin + t.SITES[name].B);
     // Three messages already on the page when it opened: history.
@@ -70,25 +72,26 @@ test('a virtualised list re-mounting rows and a history load do not double-count
     const conv = st.conversation;
     await t.play(page, t.FAMILY.slice(3));
     await t.sleep(300);
-    let mine = (await t.recent(h)).filter((m) => m.conversation === conv);
+    const seen = async () => (await t.since(h, m0)).filter((m) => m.conversation === conv);
+    let mine = await seen();
     assert.deepEqual(mine.map((m) => m.history), [true, true, true, false, false, false], `${name}: seeded rows are history`);
 
     await page.evaluate(() => fixture.remount());
     await page.evaluate(() => fixture.remount());
     await t.sleep(400);
-    assert.equal((await t.recent(h)).filter((m) => m.conversation === conv).length, 6, `${name}: re-mounted rows are not re-scored`);
+    assert.equal((await seen()).length, 6, `${name}: re-mounted rows are not re-scored`);
 
     // Scrolling up loads older messages above: scored once, as history; even grooming ones
     // never alert by themselves.
     await page.evaluate((list) => fixture.history(list.map(([from, text]) => ({ from, text }))), t.GROOMING);
     await t.sleep(600);
-    mine = (await t.recent(h)).filter((m) => m.conversation === conv);
+    mine = await seen();
     assert.equal(mine.length, 6 + t.GROOMING.length, `${name}: history scored once`);
     assert.ok(mine.slice(6).every((m) => m.history), `${name}: loaded history is history`);
     assert.equal(await t.readAlert(page), null, `${name}: history never alerts by itself`);
     await page.evaluate(() => fixture.remount());
     await t.sleep(400);
-    assert.equal((await t.recent(h)).filter((m) => m.conversation === conv).length, 6 + t.GROOMING.length);
+    assert.equal((await seen()).length, 6 + t.GROOMING.length);
     assert.equal((await convState(site, conv)).state.messages, 6 + t.GROOMING.length, `${name}: engine state counts each once`);
 
     // A reload presents every row again: all known, nothing re-scored.
@@ -104,12 +107,27 @@ test('an edited message is scored again once, under its id', async () => {
   await t.resetStorage(h);
   const page = await t.openSite(h, 'telegram-k', { key: 'B' });
   const conv = (await t.tabStatus(h, page)).conversation;
+  const m0 = await t.mark(h);
   const [id] = await t.play(page, [['contact', 'see you at the park at 4']]);
   await t.sleep(200);
   await page.evaluate(([i]) => fixture.edit(i, 'see you at the park at 5'), [id]);
   await t.sleep(500);
-  const mine = (await t.recent(h)).filter((m) => m.conversation === conv);
+  const mine = (await t.since(h, m0)).filter((m) => m.conversation === conv);
   assert.deepEqual(mine.map((m) => [m.id, m.edit]), [[id, false], [id, true]]);
+  await page.close();
+});
+
+test('Telegram: a sent message whose temporary id is replaced is not scored twice', async () => {
+  await t.resetStorage(h);
+  const page = await t.openSite(h, 'telegram-k', { key: 'B' });
+  const conv = (await t.tabStatus(h, page)).conversation;
+  const mark = await t.mark(h);
+  const [id] = await t.play(page, [['child', 'ok see you at the park']]);
+  await t.sleep(300);
+  await page.evaluate(([i]) => fixture.reid(i, 900001), [id]);
+  await t.sleep(500);
+  const mine = (await t.since(h, mark)).filter((m) => m.conversation === conv);
+  assert.deepEqual(mine.map((m) => m.id), [id], 'scored once, under its first id');
   await page.close();
 });
 
@@ -227,10 +245,10 @@ test('when the adapter stops matching, the generic reader takes over and the sta
   await popup.screenshot({ path: t.screenshotPath('popup-generic.png') });
   await popup.close();
   await t.sleep(800);
-  const mark = (await t.recent(h)).length;
+  const mark = await t.mark(h);
   await t.play(page, t.GROOMING);
   assert.ok(await t.waitAlert(page, 3000), 'still alerts');
-  const mine = (await t.recent(h)).slice(mark);
+  const mine = await t.since(h, mark);
   assert.deepEqual(mine.map((m) => m.role), t.GROOMING.map(([f]) => f), 'directions from bubble alignment');
   await page.close();
 });

@@ -30,7 +30,7 @@ for (const name of Object.keys(t.SITES)) {
     assert.equal(status.site, site);
     assert.equal(status.adapter, 'site', 'the site adapter, not the generic reader');
 
-    const before = (await t.recent(h)).length;
+    const before = await t.mark(h);
     let alertAt = null;
     const ids = [];
     for (const [i, [from, text]] of t.GROOMING.entries()) {
@@ -39,7 +39,7 @@ for (const name of Object.keys(t.SITES)) {
       // Wait until the worker has scored this message.
       let mine;
       for (let k = 0; k < 50; k++) {
-        mine = (await t.recent(h)).slice(before);
+        mine = await t.since(h, before);
         if (mine.length > i) break;
         await t.sleep(50);
       }
@@ -53,7 +53,7 @@ for (const name of Object.keys(t.SITES)) {
     }
     assert.notEqual(alertAt, null, 'the grooming sequence reached warn/alert');
 
-    const mine = (await t.recent(h)).slice(before);
+    const mine = await t.since(h, before);
     assert.deepEqual(mine.map((m) => m.role), t.GROOMING.map(([from]) => from), 'directions');
     assert.ok(mine.every((m) => m.history === false && m.site === site));
     if (SITE_IDS[name]) assert.deepEqual(mine.map((m) => m.id), ids.map(SITE_IDS[name]), 'the site ids');
@@ -85,10 +85,10 @@ for (const name of Object.keys(t.SITES)) {
     await page.evaluate(() => fixture.open('B'));
     await t.sleep(100);
     await t.waitSettled(h, page);
-    const mark = (await t.recent(h)).length;
+    const mark = await t.mark(h);
     await t.play(page, t.FAMILY);
     await t.sleep(400);
-    const fam = (await t.recent(h)).slice(mark);
+    const fam = await t.since(h, mark);
     assert.equal(fam.length, t.FAMILY.length, 'family messages scored');
     assert.ok(fam.every((m) => m.conversation !== mine[0].conversation), 'a new conversation');
     assert.deepEqual(fam.map((m) => m.role), t.FAMILY.map(([from]) => from));

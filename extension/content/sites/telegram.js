@@ -15,6 +15,7 @@ SafeDM.defineSite({
   row: '.bubbles-inner .bubble[data-mid]',
   id: [{ attr: 'data-mid' }],
   idsOrdered: true,
+  tempIds: true,
   text: ['.message'],
   ignore: '.time, .time-inner, .reactions, .bubble-name-rank, .name',
   time: [{ attr: 'data-timestamp', unit: 's' }],
