@@ -198,11 +198,12 @@ test('a trusted contact is scored but never raises a warn; an alert is noted as 
 
   await clearAlerts();
   const page = await t.openSite(h, 'discord');
+  const m0 = await t.mark(h);
   // What the worker scored (levels per message) against what was logged and shown.
   await t.play(page, t.GROOMING);
   await t.sleep(500);
   const conv = t.SITES.discord.A.split('/').pop();
-  const scored = (await t.recent(h)).filter((m) => m.site === 'discord' && m.conversation === conv).slice(-t.GROOMING.length);
+  const scored = (await t.since(h, m0)).filter((m) => m.site === 'discord' && m.conversation === conv);
   assert.equal(scored.length, t.GROOMING.length, 'every message was scored');
   assert.ok(scored.some((m) => m.level === 'warn'), 'the conversation did reach warn');
   const log = (await local()).alertLog || [];
