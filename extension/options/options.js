@@ -493,7 +493,10 @@ function exportReport(kind) {
 // ---- settings and trusted contacts --------------------------------------------------------
 
 function renderSettings() {
-  const { settings, managedKeys } = state.data;
+  const { managedKeys } = state.data;
+  // Fields forced by policy show the forced value (greyed); the rest the parent's own.
+  const settings = { ...state.data.settings };
+  for (const k of managedKeys) settings[k] = state.data.effective[k];
   const msg = h('p', { role: 'status', id: 'settings-msg' });
   const form = h('form', { id: 'settings-form' },
     settingsFields(settings, managedKeys),
