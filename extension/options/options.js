@@ -508,7 +508,9 @@ function renderSettings() {
   form.querySelector('select[name=lockMinutes]').value = String(settings.lockMinutes);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const res = await send({ type: 'options:save-settings', settings: readFields(form, settings) });
+    const out = readFields(form, settings);
+    for (const k of managedKeys) out[k] = state.data.settings[k]; // the parent's own value is kept under the policy
+    const res = await send({ type: 'options:save-settings', settings: out });
     if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
     await refresh();
     renderMain();
