@@ -40,6 +40,9 @@ function show(view) {
 // ---- shared form fields (setup and settings) ----------------------------------------------
 
 const LEVEL_WORD = { warn: () => t('levelWarn'), alert: () => t('levelAlert') };
+/** A reason in the page's language (by its category), else the engine's English sentence. */
+const reasonText = (r) => (/^[a-z_]{1,40}$/.test(String(r.category)) && chrome.i18n.getMessage(`reason_${r.category}`)) ||
+  r.parent || stageWord(r.stage);
 const stageWord = (s) => (s && s !== 'none' ? t(`stage_${s}`) : t('stage_none'));
 
 /** The settings fieldsets; `values` fills them, fields in `managed` are locked by policy. */
@@ -353,7 +356,7 @@ function alertItem(a) {
     a.trusted ? h('p', { className: 'note' }, t('trustedNote')) : null,
     a.fromHistory ? h('p', { className: 'note' }, t('historyNote')) : null,
     a.childResponse === 'ok' ? h('p', { className: 'note' }, t('childSaidOk')) : null,
-    h('ul', { className: 'reasons' }, (a.reasons || []).map((r) => h('li', {}, r.parent || stageWord(r.stage)))),
+    h('ul', { className: 'reasons' }, (a.reasons || []).map((r) => h('li', {}, reasonText(r)))),
     excerpts ? h('div', { className: 'excerpts' }, h('strong', {}, t('excerptsTitle')),
       excerpts.map((x) => h('blockquote', {}, `${x.role === 'child' ? t('roleChild') : t('roleContact')}: ${x.text}`))) : null,
     a.sealed && !excerpts ? h('p', { className: 'muted' }, t('excerptsClosed')) : null,
@@ -429,7 +432,7 @@ function reportRows() {
     contact: a.contact || '',
     level: a.level,
     stage: a.stage,
-    reasons: (a.reasons || []).map((r) => r.parent).filter(Boolean),
+    reasons: (a.reasons || []).map(reasonText).filter(Boolean),
     trustedContact: !!a.trusted,
     fromHistory: !!a.fromHistory,
     reviewed: !!a.reviewed,

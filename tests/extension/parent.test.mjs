@@ -165,7 +165,7 @@ test('contact names and reasons containing HTML render as text, in the page and 
     const log = (await chrome.storage.local.get('alertLog')).alertLog || [];
     log.push({
       id: 'evil-1', time: Date.now(), site: 'instagram', conversation: 'c1', contact: name, level: 'warn', risk: 0.5,
-      stage: 'exclusivity', reasons: [{ category: 'secrecy', stage: 'exclusivity', parent: `<b onmouseover="x()">${name}</b>` }],
+      stage: 'exclusivity', reasons: [{ category: '<i>odd</i>', stage: 'exclusivity', parent: `<b onmouseover="x()">${name}</b>` }],
     });
     await chrome.storage.local.set({ alertLog: log });
     return true;

@@ -169,5 +169,10 @@ test('i18n: en, de and es have the same messages, and every key the pages ask fo
   const asked = new Set([...pages.matchAll(/\bt\('([A-Za-z0-9_]+)'/g), ...pages.matchAll(/data-i18n="([A-Za-z0-9_]+)"/g)].map((m) => m[1]));
   for (const k of ['age_under10', 'age_10_12', 'age_13_15', 'age_16_17', 'audience_child_hint', 'sens_strict_hint',
     'stage_exclusivity', 'tamper_reenabled', 'tamper_settings_changed', 'tamper_reset', 'linkCeop', 'linkCybertip', 'reportTime']) asked.add(k);
+  // A translated reason for every category the engine can give (src/explain.rs).
+  const explain = fs.readFileSync(path.join(ROOT, 'src/explain.rs'), 'utf8');
+  const cats = [...new Set([...explain.matchAll(/Category::([A-Za-z]+) => \(/g)].map((m) => m[1]))];
+  assert.ok(cats.length >= 10);
+  for (const c of cats) asked.add(`reason_${c.replace(/[A-Z]/g, (x, i) => (i ? '_' : '') + x.toLowerCase())}`);
   for (const k of asked) assert.ok(en[k], `message ${k} exists in _locales/en`);
 });
