@@ -7,6 +7,14 @@
 /** Storage key of one conversation: site + conversation id. */
 export const convKey = (site, conversation) => `conv:${site}:${conversation}`;
 export const ALERT_LOG_KEY = 'alertLog';
+/** {pin: {salt, hash, iterations}, evidence: {pub, wrapped}, failures, retryAt} */
+export const AUTH_KEY = 'auth';
+/** Tamper events: [{id, time, kind: 'reenabled'|'settings-changed'|'reset', reviewed}] */
+export const TAMPER_KEY = 'tamperLog';
+/** {settingsDigest}: SHA-256 of the settings the worker last wrote */
+export const META_KEY = 'meta';
+/** chrome.storage.session: {until} while the parent's page is unlocked */
+export const UNLOCK_KEY = 'unlock';
 
 export class StorageQueue {
   /** @param {chrome.storage.StorageArea} area */

@@ -5,19 +5,31 @@
 // through the single StorageQueue, keyed by site + conversation id, without any message text, so
 // a worker stopped by the browser mid-conversation resumes from storage on the next message.
 //
-// Message names are prefixed by their sender: content:* from the content script, worker:* replies.
+// Message names are prefixed by their sender: content:* from the content script, options:* from
+// the parent's settings page, worker:* replies. options:* is answered only to the extension's own
+// pages, and everything but setup, unlock and the forgotten-PIN reset needs an unlocked session.
 
 import init, { Engine, version } from '../engine/safedm.js';
 import {
-  SETTINGS_KEY, validateSettings, engineConfig, tellsChild, tellsParent,
+  SETTINGS_KEY, validateSettings, engineConfig, tellsChild, tellsParent, isTrusted, managedOverrides,
 } from '../common/settings.js';
-import { StorageQueue, convKey, ALERT_LOG_KEY } from './store.js';
+import {
+  hashPin, verifyPin, validPin, makeEvidenceKeys, seal, digest,
+} from '../common/crypto.js';
+import {
+  StorageQueue, convKey, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY, META_KEY, UNLOCK_KEY,
+} from './store.js';
 
 const store = new StorageQueue(chrome.storage.local);
 const SEEN_CAP = 20000; // message ids remembered per conversation (ids and short hashes, no text)
 const RECENT_CAP = 300;
 
-let settings = validateSettings(undefined).settings;
+let settings = validateSettings(undefined).settings; // effective: the parent's + managed ones
+let managedKeys = [];
+/** Digests of settings this worker wrote: a change with another digest was made without the PIN. */
+const ownDigests = [];
+const EXCERPTS_PER_CONV = 30; // texts kept in memory (only with evidence keeping on) to seal
+const EXCERPT_MAX = 280;
 let engine = null;
 /** Conversations whose saved state is already in the engine in this worker's life. */
 const loaded = new Map(); // key -> record {site, conversation, seen, contact, ...}
@@ -27,12 +39,53 @@ let work = Promise.resolve();
 // For tests and the popup: what the worker observed lately (ids and roles, never text).
 const debug = (globalThis.safedm = { recent: [], version: null, started: Date.now() });
 
-async function loadSettings() {
-  const stored = (await chrome.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
-  const { settings: s, repaired } = validateSettings(stored);
-  if (stored === undefined || repaired.length) await store.set(SETTINGS_KEY, s);
-  return s;
+async function readManaged() {
+  try {
+    if (!chrome.storage.managed) return {};
+    return (await chrome.storage.managed.get(null)) || {};
+  } catch (_) {
+    return {}; // no policy (or Firefox without one)
+  }
 }
+
+/** The parent's settings with the administrator's (storage.managed) forced over them. */
+function effective(own, managed) {
+  const { forced, keys } = managedOverrides(managed);
+  managedKeys = keys;
+  return validateSettings({ ...own, ...forced }).settings;
+}
+
+async function loadSettings() {
+  const got = await chrome.storage.local.get([SETTINGS_KEY, META_KEY]);
+  const stored = got[SETTINGS_KEY];
+  const { settings: s, repaired } = validateSettings(stored);
+  const meta = got[META_KEY] || {};
+  if (stored !== undefined && meta.settingsDigest && (await digest(stored)) !== meta.settingsDigest) {
+    // Changed while no worker watched (another profile copy, devtools on a stopped worker...).
+    await addTamper({ kind: 'settings-changed' });
+  }
+  if (stored === undefined || repaired.length || !meta.settingsDigest) {
+    await writeSettings(s, repaired.length && stored !== undefined ? { repaired } : null);
+  } else ownDigests.push(meta.settingsDigest);
+  return effective(s, await readManaged());
+}
+
+/** Writes the parent's settings (and their digest) through the queue. */
+async function writeSettings(s, note) {
+  const d = await digest(s);
+  ownDigests.push(d);
+  if (ownDigests.length > 20) ownDigests.shift();
+  const done = Promise.all([store.set(SETTINGS_KEY, s), store.update(META_KEY, (m) => ({ ...(m || {}), settingsDigest: d }))]);
+  if (note) console.warn('SafeDM: settings repaired', note.repaired);
+  await done;
+}
+
+async function addTamper(event) {
+  const entry = { id: newId(), time: Date.now(), reviewed: false, ...event };
+  await store.update(TAMPER_KEY, (log) => [...(Array.isArray(log) ? log : []), entry].slice(-200));
+}
+
+const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('engine/safedm_bg.wasm') });
@@ -66,16 +119,56 @@ chrome.storage.onChanged.addListener((changes, area) => {
     }
   }
   if (!changes[SETTINGS_KEY]) return;
-  ready.then(() => {
-    const { settings: s } = validateSettings(changes[SETTINGS_KEY].newValue);
-    settings = s;
-    engine.setConfig(engineConfig(s));
+  const value = changes[SETTINGS_KEY].newValue;
+  ready.then(async () => {
+    if (value !== undefined && !ownDigests.includes(await digest(value))) {
+      // Not written by this worker on the parent's (unlocked) request: record it, and take the
+      // digest as the new normal so one change is reported once.
+      await addTamper({ kind: 'settings-changed' });
+      const d = await digest(value);
+      ownDigests.push(d);
+      await store.update(META_KEY, (m) => ({ ...(m || {}), settingsDigest: d }));
+    }
+    settings = effective(validateSettings(value).settings, await readManaged());
+    engine.setConfig(engineConfig(settings));
   }).catch((e) => console.error('SafeDM: settings', e));
 });
 
-chrome.runtime.onInstalled.addListener(() => {
-  ready.catch(() => {}); // settings are written by loadSettings() on first start
+if (chrome.storage.managed && chrome.storage.onChanged) {
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'managed') return;
+    ready.then(async () => {
+      const own = (await chrome.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
+      settings = effective(validateSettings(own).settings, await readManaged());
+      engine.setConfig(engineConfig(settings));
+    }).catch(() => {});
+  });
+}
+
+// Tamper evidence: chrome.storage.session is emptied when the browser starts and when the
+// extension is switched off (or reloaded, or updated). A worker that finds it empty although the
+// browser did not just start and the extension was not just installed or updated has been
+// switched back on after being switched off: the alert centre shows it.
+let lifeEvent = null;
+chrome.runtime.onInstalled.addListener((details) => {
+  lifeEvent = details.reason || 'install';
+  if (details.reason === 'install' && chrome.runtime.openOptionsPage) {
+    chrome.runtime.openOptionsPage().catch(() => {}); // first-run setup
+  }
 });
+if (chrome.runtime.onStartup) chrome.runtime.onStartup.addListener(() => { lifeEvent = 'startup'; });
+
+const LIFE_KEY = 'alive';
+(async () => {
+  if (!chrome.storage.session) return;
+  const got = await chrome.storage.session.get(LIFE_KEY);
+  if (got[LIFE_KEY]) return; // the same browser session: only the worker was restarted
+  await chrome.storage.session.set({ [LIFE_KEY]: Date.now() });
+  await new Promise((r) => setTimeout(r, 1500)); // onStartup / onInstalled come right after start
+  if (lifeEvent) return;
+  await ready.catch(() => {});
+  await addTamper({ kind: 'reenabled' });
+})().catch((e) => console.warn('SafeDM: life check', e));
 
 // A closed tab's status (for the popup) is dropped. onRemoved needs no "tabs" permission.
 if (chrome.tabs && chrome.tabs.onRemoved) {
@@ -85,12 +178,140 @@ if (chrome.tabs && chrome.tabs.onRemoved) {
 }
 
 if (chrome.notifications && chrome.notifications.onClicked) {
-  chrome.notifications.onClicked.addListener((id) => chrome.notifications.clear(id));
+  chrome.notifications.onClicked.addListener((id) => {
+    chrome.notifications.clear(id);
+    chrome.tabs.create({ url: chrome.runtime.getURL('options/options.html#alerts') }).catch(() => {});
+  });
 }
 
 // ---- handlers -----------------------------------------------------------------------------
 
+/** Only the extension's own pages (options, popup) may send options:* messages. */
+function fromOwnPage(sender) {
+  const base = chrome.runtime.getURL('');
+  return !!sender && sender.id === chrome.runtime.id && typeof sender.url === 'string' &&
+    sender.url.startsWith(base) && !sender.url.startsWith(`${base}content/`);
+}
+const parentOnly = (fn) => async (msg, sender) => {
+  if (!fromOwnPage(sender)) return { type: 'worker:error', error: 'forbidden' };
+  await ready;
+  return fn(msg, sender);
+};
+const unlockedOnly = (fn) => parentOnly(async (msg, sender) => {
+  if (!(await unlockedUntil())) return { type: 'worker:error', error: 'locked' };
+  await setUnlocked(settings.lockMinutes); // activity keeps the session open a little longer
+  return fn(msg, sender);
+});
+
+/** Wrong PINs: 1 s after the first, then doubling, at most 15 minutes. */
+const backoffMs = (failures) => (failures <= 0 ? 0 : Math.min(900, 2 ** (failures - 1)) * 1000);
+
+async function unlockedUntil() {
+  const v = (await chrome.storage.session.get(UNLOCK_KEY))[UNLOCK_KEY];
+  return v && v.until > Date.now() ? v.until : 0;
+}
+async function setUnlocked(minutes) {
+  await chrome.storage.session.set({ [UNLOCK_KEY]: { until: Date.now() + minutes * 60000 } });
+}
+/** Entries written before ids existed are named by their time and conversation. */
+const entryId = (e) => String(e.id || `${e.time}-${e.site}-${e.conversation}`);
+
 const HANDLERS = {
+  // ---- the parent's page -----------------------------------------------------------------
+  'options:state': parentOnly(async () => {
+    const auth = (await store.get(AUTH_KEY)) || {};
+    const unlock = await unlockedUntil();
+    const now = Date.now();
+    return {
+      type: 'worker:state',
+      hasPin: !!auth.pin,
+      setupDone: !!auth.pin && settings.setupDone,
+      unlockedUntil: unlock,
+      retryIn: Math.max(0, (auth.retryAt || 0) - now),
+      failures: auth.failures || 0,
+    };
+  }),
+  'options:setup': parentOnly(async (msg) => {
+    const auth = (await store.get(AUTH_KEY)) || {};
+    if (auth.pin && !(await unlockedUntil())) return { type: 'worker:error', error: 'locked' };
+    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
+    const pin = await hashPin(msg.pin);
+    const evidence = await makeEvidenceKeys(msg.pin);
+    await store.set(AUTH_KEY, { pin, evidence, failures: 0, retryAt: 0 });
+    await writeSettings(s);
+    await setUnlocked(s.lockMinutes);
+    return { type: 'worker:ok', repaired, unlockedUntil: await unlockedUntil() };
+  }),
+  'options:unlock': parentOnly(async (msg) => {
+    const auth = (await store.get(AUTH_KEY)) || {};
+    if (!auth.pin) return { type: 'worker:error', error: 'no-pin' };
+    const now = Date.now();
+    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if (await verifyPin(String(msg.pin || ''), auth.pin)) {
+      await store.update(AUTH_KEY, (a) => ({ ...a, failures: 0, retryAt: 0 }));
+      await setUnlocked(settings.lockMinutes);
+      return { type: 'worker:ok', unlockedUntil: await unlockedUntil(), evidence: auth.evidence ? auth.evidence.wrapped : null };
+    }
+    const failures = (auth.failures || 0) + 1;
+    const retryAt = Date.now() + backoffMs(failures);
+    await store.update(AUTH_KEY, (a) => ({ ...a, failures, retryAt }));
+    return { type: 'worker:locked', retryIn: retryAt - Date.now(), failures, wrong: true };
+  }),
+  'options:lock': parentOnly(async () => {
+    await chrome.storage.session.remove(UNLOCK_KEY);
+    return { type: 'worker:ok' };
+  }),
+  'options:data': unlockedOnly(async () => {
+    const got = await chrome.storage.local.get([ALERT_LOG_KEY, TAMPER_KEY, SETTINGS_KEY]);
+    const { settings: own } = validateSettings(got[SETTINGS_KEY]);
+    return {
+      type: 'worker:data',
+      settings: own,
+      effective: settings,
+      managedKeys,
+      alerts: Array.isArray(got[ALERT_LOG_KEY]) ? got[ALERT_LOG_KEY] : [],
+      tamper: Array.isArray(got[TAMPER_KEY]) ? got[TAMPER_KEY] : [],
+      unlockedUntil: await unlockedUntil(),
+    };
+  }),
+  'options:save-settings': unlockedOnly(async (msg) => {
+    const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
+    await writeSettings(s);
+    settings = effective(s, await readManaged());
+    engine.setConfig(engineConfig(settings));
+    return { type: 'worker:ok', repaired, managedKeys };
+  }),
+  'options:alerts': unlockedOnly(async (msg) => {
+    const ids = new Set(Array.isArray(msg.ids) ? msg.ids.map(String) : []);
+    const key = msg.log === 'tamper' ? TAMPER_KEY : ALERT_LOG_KEY;
+    await store.update(key, (log) => {
+      let list = Array.isArray(log) ? log : [];
+      if (msg.op === 'delete-all') return [];
+      if (msg.op === 'delete') list = list.filter((e) => !ids.has(entryId(e)));
+      if (msg.op === 'review') list = list.map((e) => (ids.has(entryId(e)) ? { ...e, reviewed: true } : e));
+      return list;
+    });
+    return { type: 'worker:ok' };
+  }),
+  'options:reset': parentOnly(async (msg) => {
+    // The forgotten-PIN reset: nothing can open the log without the PIN, so it goes with it.
+    if (msg.confirm !== 'RESET') return { type: 'worker:error', error: 'confirm' };
+    await store.drain();
+    await chrome.storage.local.clear();
+    await chrome.storage.session.remove(UNLOCK_KEY);
+    for (const key of loaded.keys()) engine.forget(key);
+    loaded.clear();
+    ownDigests.length = 0;
+    const { settings: s } = validateSettings(undefined);
+    await writeSettings(s);
+    settings = effective(s, await readManaged());
+    engine.setConfig(engineConfig(settings));
+    await addTamper({ kind: 'reset' });
+    return { type: 'worker:ok' };
+  }),
+
+  // ---- content scripts -------------------------------------------------------------------
   'content:hello': async (msg) => {
     await ready.catch(() => {});
     return {
@@ -133,6 +354,7 @@ const HANDLERS = {
 };
 
 const str = (v, max = 200) => (typeof v === 'string' ? v.slice(0, max) : '');
+
 const LEVELS = ['none', 'watch', 'warn', 'alert'];
 const rank = (level) => LEVELS.indexOf(level);
 
@@ -193,6 +415,18 @@ async function observeBatchInner(msg, sender) {
   const key = convKey(site, conversation);
   const rec = await loadConversation(site, conversation);
   if (msg.contact) rec.contact = str(msg.contact, 100);
+  // Trusted contacts (family, known friends) are scored, but alert only at `alert`.
+  const trusted = isTrusted(settings, site, rec.contact);
+  const threshold = trusted ? 'alert' : 'warn';
+  if (settings.evidence) {
+    // Kept in memory only, to seal the messages behind an alert; never stored in the clear.
+    if (!rec.texts) rec.texts = new Map();
+    for (const m of msg.messages) {
+      if (typeof m.text !== 'string' || !m.id) continue;
+      rec.texts.set(str(m.id, 200), { role: m.role, text: m.text.slice(0, EXCERPT_MAX) });
+      if (rec.texts.size > EXCERPTS_PER_CONV) rec.texts.delete(rec.texts.keys().next().value);
+    }
+  } else rec.texts = null;
 
   let last = null;
   let alert = null;
@@ -221,8 +455,10 @@ async function observeBatchInner(msg, sender) {
     debug.recent.push({ seq: debug.seq, site, conversation, id, role, history: !!m.history, edit, level: a.level, risk: a.risk });
     if (debug.recent.length > RECENT_CAP) debug.recent.splice(0, debug.recent.length - RECENT_CAP);
     if (rank(a.level) > rank(rec.peak)) rec.peak = a.level;
-    if (a.notify && rank(a.level) >= rank('warn')) {
+    if (a.notify && rank(a.level) >= rank(threshold)) {
       const entry = logEntry(site, conversation, rec.contact, a, !!m.history);
+      if (trusted) entry.trusted = true;
+      if (settings.evidence && rec.texts) entry.sealed = await sealExcerpts(rec, a, id);
       await store.update(ALERT_LOG_KEY, (log) => {
         const list = Array.isArray(log) ? log : [];
         list.push(entry);
@@ -261,8 +497,25 @@ async function observeBatchInner(msg, sender) {
   return { result, saved };
 }
 
+/** The messages behind an alert (the reasons' message ids, else this one), sealed for the parent. */
+async function sealExcerpts(rec, a, id) {
+  const auth = (await store.get(AUTH_KEY)) || {};
+  if (!auth.evidence || !auth.evidence.pub) return null;
+  const ids = [...new Set([...(a.reasons || []).flatMap((r) => r.messageIds || []), id])];
+  const excerpts = ids.map((mid) => [mid, rec.texts.get(mid)]).filter(([, t]) => t)
+    .slice(-6).map(([mid, t]) => ({ id: mid, role: t.role, text: t.text }));
+  if (!excerpts.length) return null;
+  try {
+    return await seal(auth.evidence.pub, { excerpts });
+  } catch (e) {
+    console.warn('SafeDM: evidence not sealed', e);
+    return null;
+  }
+}
+
 function logEntry(site, conversation, contact, a, history) {
   return {
+    id: newId(),
     time: Date.now(),
     site,
     conversation,
@@ -289,13 +542,14 @@ function childAlert(site, contact, a, messageId) {
 
 function notifyParent(site, contact, a) {
   if (!chrome.notifications) return;
-  const who = contact ? ` with ${contact}` : '';
   const why = (a.reasons || []).map((r) => r.parent).filter(Boolean).slice(0, 2).join(' ');
+  const t = (k, subs) => (chrome.i18n && chrome.i18n.getMessage(k, subs)) || k;
+  const body = contact ? t('notifyBodyWith', [site, contact]) : t('notifyBody', [site]);
   chrome.notifications.create(`safedm-${Date.now()}`, {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: 'SafeDM: a chat needs your attention',
-    message: `A conversation on ${site}${who} shows a grooming pattern. ${why}`.slice(0, 400),
+    title: t('notifyTitle'),
+    message: `${body} ${why}`.slice(0, 400),
     priority: 2,
   });
 }

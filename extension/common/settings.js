@@ -1,7 +1,7 @@
-// The parent's settings: one DEFAULTS object and one validator. Issue 5 (settings page, PIN,
-// trusted contacts) extends this file; everything else imports from here.
-//
-// Stored in chrome.storage.local under SETTINGS_KEY. Holds no message text.
+// The parent's settings: one DEFAULTS object and one validator that repairs each bad field to its
+// default and reports what it repaired. The worker, the options page and the popup import from
+// here. Stored in chrome.storage.local under SETTINGS_KEY, written only by the worker's queue.
+// Holds no message text (trusted contacts are display names the parent typed).
 
 export const SETTINGS_KEY = 'settings';
 
@@ -10,17 +10,33 @@ export const SITES = Object.freeze([
   'discord', 'instagram', 'whatsapp', 'messenger', 'x', 'telegram', 'snapchat', 'reddit',
 ]);
 
+/** The sites' names as people know them (proper names: not translated). */
+export const SITE_LABELS = Object.freeze({
+  discord: 'Discord', instagram: 'Instagram', whatsapp: 'WhatsApp', messenger: 'Messenger / Facebook',
+  x: 'X', telegram: 'Telegram', snapchat: 'Snapchat', reddit: 'Reddit',
+});
+
 export const SENSITIVITIES = Object.freeze(['relaxed', 'balanced', 'strict']);
 
 /** Who is told about a warn/alert: the child in the page, the parent, or both. */
 export const AUDIENCES = Object.freeze(['child', 'parent', 'both']);
 
+/** The child's age band, and the age the engine assumes for each (the band's lower end). */
+export const AGE_BANDS = Object.freeze(['under10', '10-12', '13-15', '16-17']);
+export const AGE_OF_BAND = Object.freeze({ under10: 9, '10-12': 10, '13-15': 13, '16-17': 16 });
+
+/** At most this many trusted contacts per site, each at most NAME_MAX characters. */
+export const TRUSTED_MAX = 50;
+export const NAME_MAX = 100;
+
 export const DEFAULTS = Object.freeze({
   version: 1,
   /** Engine sensitivity. */
   sensitivity: 'balanced',
-  /** The child's age in years (5..17); the engine uses it for the age-gap cue. */
-  childAge: 13,
+  /** True once the parent finished the first-run setup on the options page. */
+  setupDone: false,
+  /** The child's age band; the engine's childAge is AGE_OF_BAND[ageBand] (age-gap cue). */
+  ageBand: '13-15',
   /** Who is told. */
   audience: 'both',
   /** Raise a browser notification on this device for `alert` level (parent told on this device). */
@@ -31,6 +47,13 @@ export const DEFAULTS = Object.freeze({
   region: 'auto',
   /** Most alert-log entries kept (oldest dropped first). */
   maxLogEntries: 500,
+  /** Per site, display names the parent marked as family or known friends: scored, but they
+   *  alert only at `alert` (with a note in the log), never at `warn`. */
+  trusted: Object.freeze(Object.fromEntries(SITES.map((s) => [s, Object.freeze([])]))),
+  /** Keep short excerpts of the messages behind an alert, encrypted (see common/crypto.js). */
+  evidence: false,
+  /** Minutes an unlocked options page stays unlocked. */
+  lockMinutes: 5,
 });
 
 const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
@@ -54,11 +77,14 @@ export function validateSettings(input) {
   };
   take('version', (v) => v === 1);
   take('sensitivity', (v) => SENSITIVITIES.includes(v));
-  take('childAge', (v) => isInt(v) && v >= 5 && v <= 17);
+  take('setupDone', (v) => typeof v === 'boolean');
+  take('ageBand', (v) => AGE_BANDS.includes(v));
   take('audience', (v) => AUDIENCES.includes(v));
   take('notifyOnThisDevice', (v) => typeof v === 'boolean');
   take('region', (v) => ['auto', 'GB', 'US', 'other'].includes(v));
   take('maxLogEntries', (v) => isInt(v) && v >= 10 && v <= 10000);
+  take('evidence', (v) => typeof v === 'boolean');
+  take('lockMinutes', (v) => isInt(v) && v >= 1 && v <= 60);
   // sites: per-site booleans, missing ones default to watched.
   const sites = {};
   const s = src.sites && typeof src.sites === 'object' && !Array.isArray(src.sites) ? src.sites : null;
@@ -71,13 +97,64 @@ export function validateSettings(input) {
     }
   }
   out.sites = sites;
+  // trusted: per-site lists of non-empty names, trimmed, deduplicated, capped.
+  const trusted = {};
+  const tr = src.trusted && typeof src.trusted === 'object' && !Array.isArray(src.trusted) ? src.trusted : null;
+  if (!tr && 'trusted' in src) repaired.push('trusted');
+  for (const name of SITES) {
+    const list = tr ? tr[name] : undefined;
+    if (list === undefined) {
+      trusted[name] = [];
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      repaired.push(`trusted.${name}`);
+      trusted[name] = [];
+      continue;
+    }
+    const clean = [];
+    for (const n of list) {
+      const v = typeof n === 'string' ? n.trim().slice(0, NAME_MAX) : '';
+      if (v && !clean.some((c) => c.toLowerCase() === v.toLowerCase())) clean.push(v);
+    }
+    if (clean.length !== list.length || clean.some((v, i) => v !== list[i]) || clean.length > TRUSTED_MAX) {
+      repaired.push(`trusted.${name}`);
+    }
+    trusted[name] = clean.slice(0, TRUSTED_MAX);
+  }
+  out.trusted = trusted;
   for (const key of Object.keys(src)) if (!(key in DEFAULTS)) repaired.push(key);
   return { settings: out, repaired: [...new Set(repaired)] };
 }
 
 /** The engine's config for these settings. */
 export function engineConfig(settings) {
-  return { sensitivity: settings.sensitivity, childAge: settings.childAge };
+  return { sensitivity: settings.sensitivity, childAge: AGE_OF_BAND[settings.ageBand] };
+}
+
+/** Whether `contact` is on the parent's trusted list for `site` (case-insensitive, trimmed). */
+export function isTrusted(settings, site, contact) {
+  const name = typeof contact === 'string' ? contact.trim().toLowerCase() : '';
+  if (!name) return false;
+  const list = (settings.trusted && settings.trusted[site]) || [];
+  return list.some((n) => n.toLowerCase() === name);
+}
+
+/**
+ * Settings forced by an administrator through chrome.storage.managed (managed_schema.json):
+ * validated field by field; only the fields present and valid override the parent's.
+ * @returns {{forced: object, keys: string[]}}
+ */
+export function managedOverrides(managed) {
+  if (!managed || typeof managed !== 'object') return { forced: {}, keys: [] };
+  const { settings } = validateSettings({ ...DEFAULTS, ...managed });
+  const forced = {};
+  for (const key of Object.keys(managed)) {
+    if (key === 'sites' || key === 'trusted') {
+      if (managed[key] && typeof managed[key] === 'object') forced[key] = settings[key];
+    } else if (key in DEFAULTS && key !== 'version' && settings[key] === managed[key]) forced[key] = managed[key];
+  }
+  return { forced, keys: Object.keys(forced) };
 }
 
 /** Whether the child sees the in-page alert. */

@@ -1,8 +1,17 @@
-// Minimal popup (the full one is issue 5): is this site supported, is the adapter reading
-// messages or did it fall back to the generic reader, and the current conversation's level.
+// The popup: on the current tab, whether SafeDM watches this site, whether the site's adapter is
+// reading messages or it fell back to the generic reader, the current conversation's level, and
+// a link to the parent's alert centre (which asks for the PIN). Strings through chrome.i18n.
+import { t, localize } from '../common/i18n.js';
+
 const $ = (id) => document.getElementById(id);
+const LEVEL_KEYS = { none: 'popupLevelNone', watch: 'popupLevelWatch', warn: 'popupLevelWarn', alert: 'popupLevelAlert' };
 
 async function main() {
+  localize();
+  $('open-alerts').addEventListener('click', () => {
+    chrome.tabs.create({ url: chrome.runtime.getURL('options/options.html#alerts') });
+    window.close();
+  });
   // The active tab; `?tab=<id>` names another one (used when the popup is opened as a page).
   const asked = Number(new URLSearchParams(location.search).get('tab'));
   const [active] = asked ? [] : await chrome.tabs.query({ active: true, currentWindow: true });
@@ -17,21 +26,23 @@ async function main() {
   const key = `tab:${tab.id}`;
   const saved = chrome.storage.session ? (await chrome.storage.session.get(key))[key] : null;
   if (!status) {
-    $('site').textContent = 'SafeDM does not watch this page.';
+    $('site').textContent = t('popupNotWatched');
     return;
   }
-  $('site').textContent = `Watching ${status.label} direct messages.`;
+  $('site').textContent = t('popupWatching', [status.label]);
+  if (saved && saved.reason && /switched off/i.test(saved.reason)) {
+    $('site').textContent = t('popupSiteOff', [status.label]);
+    return;
+  }
   if (status.adapter === 'generic') {
-    $('reader').textContent = `${status.label}'s page has changed: SafeDM is using its generic reader, which is less sure who sent each message.`;
+    $('reader').textContent = t('popupGeneric', [status.label]);
     $('reader').className = 'warn';
   } else {
-    $('reader').textContent = status.conversation
-      ? `Reading this conversation (${status.rows} messages so far).`
-      : 'No conversation is open.';
+    $('reader').textContent = status.conversation ? t('popupReading', [status.rows]) : t('popupNoConversation');
   }
   if (saved && saved.conversation === status.conversation && saved.level) {
-    const words = { none: 'nothing of concern', watch: 'nothing of concern yet', warn: 'a warning', alert: 'an alert' };
-    $('level').textContent = `This conversation: ${words[saved.level] || saved.level}.`;
+    $('level').textContent = t(LEVEL_KEYS[saved.level] || 'popupLevelNone');
+    $('level').className = `level-${saved.level}`;
   }
 }
 

@@ -75,9 +75,10 @@ function fixtureFor(url) {
  * the service worker) is recorded; the fixture documents are the only ones answered, anything
  * else is aborted and counted as a violation.
  */
-export async function launch({ locale = 'en-GB' } = {}) {
+export async function launch({ locale = 'en-GB', dir = null } = {}) {
   if (!fs.existsSync(path.join(EXT, 'manifest.json'))) throw new Error('run `make extension` first');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'safedm-pw-'));
+  // `dir`: an existing profile (a browser restart on the same profile); else a fresh one.
+  dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'safedm-pw-'));
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: false,
@@ -120,9 +121,10 @@ export async function launch({ locale = 'en-GB' } = {}) {
       if (live) return live;
       return ctx.waitForEvent('serviceworker', { timeout: 10000 });
     },
-    async close() {
+    /** Closes the browser; the profile is deleted unless `keepProfile` (to launch it again). */
+    async close({ keepProfile = false } = {}) {
       await ctx.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keepProfile) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   // Wait until the engine is up, so the first test doesn't measure WebAssembly compilation.
@@ -161,7 +163,12 @@ export async function openSite(h, name, { key = 'A', seed = null, page = null } 
   const s = SITES[name];
   page = page || (await h.ctx.newPage());
   // Forget earlier tabs' statuses, so the status waited for is this page's.
-  await evalWorker(h, () => chrome.storage.session.clear().then(() => true));
+  // (Only the tab: keys: the parent's unlocked session and the worker's life marker stay.)
+  await evalWorker(h, async () => {
+    const all = await chrome.storage.session.get(null);
+    await chrome.storage.session.remove(Object.keys(all).filter((k) => k.startsWith('tab:')));
+    return true;
+  });
   await page.goto(s.origin + s[key]);
   if (seed) await page.evaluate((list) => fixture.seed(list.map(([from, text]) => ({ from, text }))), seed);
   await waitSettled(h, page);
@@ -286,3 +293,26 @@ export const resetStorage = (h) => evalWorker(h, async () => {
   await chrome.storage.local.remove(Object.keys(all).filter((k) => k !== 'settings'));
   return true;
 });
+
+/** The options page (the parent's page): the one the install opened, or a new one. */
+export async function optionsPage(h, { fresh = false, hash = '' } = {}) {
+  const url = `chrome-extension://${h.extensionId}/options/options.html`;
+  if (!fresh) {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const p = h.ctx.pages().find((x) => x.url().startsWith(url));
+      if (p) return p;
+      await sleep(100);
+    }
+  }
+  const page = await h.ctx.newPage();
+  await page.goto(url + hash);
+  return page;
+}
+
+/** Types the PIN on a locked options page and waits for the alert centre. */
+export async function unlock(page, pin) {
+  await page.fill('#lock-pin', pin);
+  await page.click('#lock-unlock');
+  await page.waitForSelector('#view-main:not([hidden]) nav.tabs', { timeout: 10000 });
+}

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
-import { DEFAULTS, SITES, validateSettings } from '../../extension/common/settings.js';
+import {
+  DEFAULTS, SITES, validateSettings, managedOverrides, isTrusted, engineConfig,
+} from '../../extension/common/settings.js';
 import { StorageQueue, convKey } from '../../extension/background/store.js';
 
 const EXT_SRC = path.join(ROOT, 'extension');
@@ -69,11 +71,18 @@ test('settings: DEFAULTS validate clean; every bad field is repaired to its defa
   assert.deepEqual(settings, { ...DEFAULTS, sites: { ...DEFAULTS.sites } });
   assert.deepEqual(validateSettings(undefined).repaired, [], 'a fresh install repairs nothing');
   const bad = validateSettings({
-    version: 1, sensitivity: 'paranoid', childAge: 40, audience: 'everyone', notifyOnThisDevice: 'yes',
+    version: 1, sensitivity: 'paranoid', ageBand: '40', audience: 'everyone', notifyOnThisDevice: 'yes',
     sites: { discord: false, reddit: 'no' }, region: 'GB', maxLogEntries: 5, extra: 1,
+    evidence: 'on', lockMinutes: 0, setupDone: 1,
+    trusted: { discord: ['Mum', ' mum ', '', 7, 'Dad'], x: 'nope' },
   });
   assert.equal(bad.settings.sensitivity, 'balanced');
-  assert.equal(bad.settings.childAge, 13);
+  assert.equal(bad.settings.ageBand, '13-15');
+  assert.equal(bad.settings.evidence, false);
+  assert.equal(bad.settings.lockMinutes, 5);
+  assert.equal(bad.settings.setupDone, false);
+  assert.deepEqual(bad.settings.trusted.discord, ['Mum', 'Dad'], 'trimmed, deduplicated, bad names dropped');
+  assert.deepEqual(bad.settings.trusted.x, []);
   assert.equal(bad.settings.audience, 'both');
   assert.equal(bad.settings.notifyOnThisDevice, true);
   assert.equal(bad.settings.sites.discord, false, 'good fields kept');
@@ -81,7 +90,8 @@ test('settings: DEFAULTS validate clean; every bad field is repaired to its defa
   assert.equal(bad.settings.region, 'GB');
   assert.equal(bad.settings.maxLogEntries, 500);
   assert.ok(!('extra' in bad.settings));
-  for (const f of ['sensitivity', 'childAge', 'audience', 'notifyOnThisDevice', 'sites.reddit', 'sites.instagram', 'maxLogEntries', 'extra']) {
+  for (const f of ['sensitivity', 'ageBand', 'audience', 'notifyOnThisDevice', 'sites.reddit', 'sites.instagram', 'maxLogEntries', 'extra',
+    'evidence', 'lockMinutes', 'setupDone', 'trusted.discord', 'trusted.x']) {
     assert.ok(bad.repaired.includes(f), `reports ${f}`);
   }
   assert.deepEqual(validateSettings('nonsense').settings, validateSettings(undefined).settings);
@@ -117,4 +127,52 @@ test('storage queue: a failing write rejects its callers and the queue goes on',
   await assert.rejects(q.set('a', 1), /quota/);
   await q.set('b', 2);
   assert.deepEqual(area.data, { b: 2 });
+});
+
+test('settings: trusted contacts match by name per site; managed policy overrides only valid fields', () => {
+  const { settings } = validateSettings({ ...DEFAULTS, trusted: { discord: ['Sam_Plays'] } });
+  assert.ok(isTrusted(settings, 'discord', ' sam_plays '));
+  assert.ok(!isTrusted(settings, 'instagram', 'sam_plays'), 'per site');
+  assert.ok(!isTrusted(settings, 'discord', ''));
+  assert.deepEqual(engineConfig({ ...settings, ageBand: '10-12' }), { sensitivity: 'balanced', childAge: 10 });
+  const m = managedOverrides({ sensitivity: 'strict', audience: 'nobody', sites: { reddit: false }, version: 7 });
+  assert.deepEqual(m.keys.sort(), ['sensitivity', 'sites']);
+  assert.equal(m.forced.sites.reddit, false);
+  assert.deepEqual(managedOverrides(undefined), { forced: {}, keys: [] });
+});
+
+test('managed_schema.json covers exactly the settings an administrator may force', () => {
+  const schema = JSON.parse(fs.readFileSync(path.join(EXT_SRC, 'managed_schema.json'), 'utf8'));
+  assert.equal(manifest.storage.managed_schema, 'managed_schema.json');
+  const props = Object.keys(schema.properties).sort();
+  const forcible = Object.keys(DEFAULTS).filter((k) => !['version', 'setupDone'].includes(k)).sort();
+  assert.deepEqual(props, forcible);
+  assert.deepEqual(Object.keys(schema.properties.sites.properties).sort(), [...SITES].sort());
+  assert.deepEqual(schema.properties.sensitivity.enum, ['relaxed', 'balanced', 'strict']);
+});
+
+test('i18n: en, de and es have the same messages, and every key the pages ask for exists', () => {
+  const load = (l) => JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
+  const en = load('en');
+  assert.equal(manifest.default_locale, 'en');
+  for (const l of ['de', 'es']) {
+    const other = load(l);
+    assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
+    for (const [k, v] of Object.entries(other)) {
+      assert.ok(v.message.trim(), `${l}.${k} not empty`);
+      assert.equal((v.message.match(/\$\d/g) || []).sort().join(), (en[k].message.match(/\$\d/g) || []).sort().join(), `${l}.${k} substitutions`);
+    }
+  }
+  for (const m of JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)) assert.ok(en[m[1]], m[1]);
+  const pages = ['options/options.js', 'options/options.html', 'popup/popup.js', 'popup/popup.html', 'background/worker.js']
+    .map((f) => fs.readFileSync(path.join(EXT_SRC, f), 'utf8')).join('\n');
+  const asked = new Set([...pages.matchAll(/\bt\('([A-Za-z0-9_]+)'/g), ...pages.matchAll(/data-i18n="([A-Za-z0-9_]+)"/g)].map((m) => m[1]));
+  for (const k of ['age_under10', 'age_10_12', 'age_13_15', 'age_16_17', 'audience_child_hint', 'sens_strict_hint',
+    'stage_exclusivity', 'tamper_reenabled', 'tamper_settings_changed', 'tamper_reset', 'linkCeop', 'linkCybertip', 'reportTime']) asked.add(k);
+  // A translated reason for every category the engine can give (src/explain.rs).
+  const explain = fs.readFileSync(path.join(ROOT, 'src/explain.rs'), 'utf8');
+  const cats = [...new Set([...explain.matchAll(/Category::([A-Za-z]+) => \(/g)].map((m) => m[1]))];
+  assert.ok(cats.length >= 10);
+  for (const c of cats) asked.add(`reason_${c.replace(/[A-Z]/g, (x, i) => (i ? '_' : '') + x.toLowerCase())}`);
+  for (const k of asked) assert.ok(en[k], `message ${k} exists in _locales/en`);
 });
