@@ -15,6 +15,9 @@ use std::fmt::Write as _;
 use unicode_general_category::{get_general_category, GeneralCategory};
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+/// Map entries per block of text offsets: a lookup sums at most this many lengths.
+const MAP_BLOCK: usize = 32;
+
 /// The generated file, relative to the crate root.
 pub const OUT: &str = "src/unicode_tables.rs";
 
@@ -173,36 +176,57 @@ pub(crate) const DROP: &[(char, char)] = &[
         }
         s.push('\n');
     }
+    let (bmp, supp): (Vec<_>, Vec<_>) = map.iter().partition(|(c, _)| (*c as u32) < 0x10000);
     s.push_str(
         "];
 
-/// Characters that become something other than themselves (or their lower case, for letters),
-/// sorted; the text of the `i`th is `MAP_TEXT[MAP_ENDS[i - 1]..MAP_ENDS[i]]`.
-pub(crate) const MAP_KEYS: &[char] = &[
+/// Characters of the Basic Multilingual Plane that become something other than themselves (or
+/// their lower case, for letters), sorted; entry `i` of the map.
+pub(crate) const MAP_KEYS_BMP: &[u16] = &[
 ",
     );
-    for chunk in map.chunks(8) {
+    for chunk in bmp.chunks(12) {
         s.push_str("   ");
         for (c, _) in chunk {
-            let _ = write!(s, " '\\u{{{:X}}}',", *c as u32);
+            let _ = write!(s, " 0x{:04X},", *c as u32);
         }
         s.push('\n');
     }
     s.push_str(
         "];
 
-/// End offset in [`MAP_TEXT`] of each entry of [`MAP_KEYS`].
-pub(crate) const MAP_ENDS: &[u16] = &[
+/// The same for the supplementary planes; entry `MAP_KEYS_BMP.len() + i` of the map.
+pub(crate) const MAP_KEYS_SUPP: &[u32] = &[
 ",
     );
-    let mut end = 0usize;
-    let mut ends = Vec::with_capacity(map.len());
-    for (_, out) in &map {
-        end += out.len();
-        ends.push(end);
+    for chunk in supp.chunks(10) {
+        s.push_str("   ");
+        for (c, _) in chunk {
+            let _ = write!(s, " 0x{:05X},", *c as u32);
+        }
+        s.push('\n');
     }
-    assert!(end <= u16::MAX as usize, "MAP_TEXT outgrew u16 offsets");
-    for chunk in ends.chunks(12) {
+    let _ = write!(
+        s,
+        "];
+
+/// Entries per block of [`MAP_BLOCK_STARTS`].
+pub(crate) const MAP_BLOCK: usize = {MAP_BLOCK};
+
+/// Where in [`MAP_TEXT`] each block of `MAP_BLOCK` entries starts.
+pub(crate) const MAP_BLOCK_STARTS: &[u16] = &[
+"
+    );
+    let mut at = 0usize;
+    let mut starts = Vec::new();
+    for (i, (_, out)) in map.iter().enumerate() {
+        if i % MAP_BLOCK == 0 {
+            starts.push(at);
+        }
+        at += out.len();
+    }
+    assert!(at <= u16::MAX as usize, "MAP_TEXT outgrew u16 offsets");
+    for chunk in starts.chunks(12) {
         s.push_str("   ");
         for e in chunk {
             let _ = write!(s, " {e},");
@@ -212,7 +236,21 @@ pub(crate) const MAP_ENDS: &[u16] = &[
     s.push_str(
         "];
 
-/// What the characters of [`MAP_KEYS`] become, concatenated.
+/// The length in bytes of each entry's text in [`MAP_TEXT`].
+pub(crate) const MAP_LENS: &[u8] = &[
+",
+    );
+    for chunk in map.chunks(24) {
+        s.push_str("   ");
+        for (_, out) in chunk {
+            let _ = write!(s, " {},", out.len());
+        }
+        s.push('\n');
+    }
+    s.push_str(
+        "];
+
+/// What the entries of the map become, concatenated in entry order.
 pub(crate) const MAP_TEXT: &str = concat!(
 ",
     );

@@ -16,7 +16,9 @@
 //!    abbreviations (`u` → `you`, `ur` → `your`, `wud` → `would`).
 //! 5. White space runs become one space.
 
-use crate::unicode_tables::{DROP, MAP_ENDS, MAP_KEYS, MAP_TEXT};
+use crate::unicode_tables::{
+    DROP, MAP_BLOCK, MAP_BLOCK_STARTS, MAP_KEYS_BMP, MAP_KEYS_SUPP, MAP_LENS, MAP_TEXT,
+};
 use std::ops::Range;
 
 /// Normalised text with, for every byte, the byte range of the original text it came from.
@@ -288,10 +290,8 @@ fn is_dropped(c: char) -> bool {
 /// (Cyrillic `о` → `o`), from the generated table; any other letter (Greek words, CJK) is only
 /// lower-cased, and anything else stays as it is.
 fn fold(c: char, out: &mut Vec<Unit>, start: u32, end: u32) {
-    if let Ok(i) = MAP_KEYS.binary_search(&c) {
-        let from = if i == 0 { 0 } else { MAP_ENDS[i - 1] as usize };
-        let to = MAP_ENDS[i] as usize;
-        push_str(out, MAP_TEXT.get(from..to).unwrap_or(""), start, end);
+    if let Some(text) = mapped(c) {
+        push_str(out, text, start, end);
     } else if c.is_alphabetic() {
         for l in c.to_lowercase() {
             out.push(Unit { ch: l, start, end });
@@ -299,6 +299,23 @@ fn fold(c: char, out: &mut Vec<Unit>, start: u32, end: u32) {
     } else {
         out.push(Unit { ch: c, start, end });
     }
+}
+
+/// The generated table's text for `c`, if it has an entry.
+fn mapped(c: char) -> Option<&'static str> {
+    let i = match u16::try_from(c as u32) {
+        Ok(bmp) => MAP_KEYS_BMP.binary_search(&bmp).ok()?,
+        Err(_) => MAP_KEYS_BMP.len() + MAP_KEYS_SUPP.binary_search(&(c as u32)).ok()?,
+    };
+    let block = i / MAP_BLOCK;
+    let before: usize = MAP_LENS
+        .get(block * MAP_BLOCK..i)?
+        .iter()
+        .map(|&l| l as usize)
+        .sum();
+    let from = *MAP_BLOCK_STARTS.get(block)? as usize + before;
+    let to = from + *MAP_LENS.get(i)? as usize;
+    MAP_TEXT.get(from..to)
 }
 
 /// The canonical decomposition of a Hangul syllable into its two or three jamo (Unicode §3.12),
