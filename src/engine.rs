@@ -143,7 +143,7 @@ impl Engine {
             self.config.child_age,
         );
         let (cue_risk, _, present) = state.risk(self.config.sensitivity, self.config.child_age);
-        let (risk, level, note) = self.combine(state, cue_risk, &present);
+        let (risk, level, note) = self.combine(state, cue_risk);
         let present = if self.scoring == Scoring::ModelOnly {
             Vec::new()
         } else {
@@ -195,12 +195,7 @@ impl Engine {
     /// make each scorer check the other: cues that reach `warn` while the model independently
     /// reads `warn` make an `alert`; a cue alert over a window in which the model sees nothing
     /// of grooming (see `combine::VETO_SHARE`) stays at `warn`.
-    fn combine(
-        &self,
-        state: &ConversationState,
-        cue_risk: u8,
-        present: &[crate::cues::Category],
-    ) -> (u8, Level, Option<ModelNote>) {
+    fn combine(&self, state: &ConversationState, cue_risk: u8) -> (u8, Level, Option<ModelNote>) {
         let sensitivity = self.config.sensitivity;
         let levels = Thresholds::of(sensitivity);
         let (model, probability) = match (self.model.as_deref(), state.model_probability) {
@@ -240,9 +235,8 @@ impl Engine {
             }
         };
         let level = levels.level(risk);
-        let drove = level > levels.level(cue_risk) && levels.level(model_risk) >= level
+        let drove = (level > levels.level(cue_risk) && levels.level(model_risk) >= level)
             || (self.scoring == Scoring::ModelOnly && level > Level::None);
-        let _ = present;
         let (parent, child) = if drove {
             (
                 "The way this person writes, taken together, reads like the grooming chats the \
