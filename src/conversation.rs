@@ -133,6 +133,21 @@ pub struct Evidence {
     pub message_ids: Vec<String>,
 }
 
+impl Evidence {
+    /// Records that `message_id` carried this evidence: kept once, the latest
+    /// [`tuning::IDS_PER_CATEGORY`] only, empty ids skipped.
+    fn remember(&mut self, message_id: &str) {
+        if message_id.is_empty() || self.message_ids.last().map(String::as_str) == Some(message_id)
+        {
+            return;
+        }
+        self.message_ids.push(message_id.to_string());
+        if self.message_ids.len() > tuning::IDS_PER_CATEGORY {
+            self.message_ids.remove(0);
+        }
+    }
+}
+
 /// Everything the engine remembers about one conversation. Holds no message text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -397,14 +412,7 @@ impl ConversationState {
                 continue;
             };
             slot.weight = (slot.weight + gain).min(tuning::CAP);
-            if !message_id.is_empty()
-                && slot.message_ids.last().map(String::as_str) != Some(message_id)
-            {
-                slot.message_ids.push(message_id.to_string());
-                if slot.message_ids.len() > tuning::IDS_PER_CATEGORY {
-                    slot.message_ids.remove(0);
-                }
-            }
+            slot.remember(message_id);
         }
         self.update_age_gap(message_id, child_age_config);
     }
@@ -444,12 +452,7 @@ impl ConversationState {
                 if let Some(slot) = self.evidence.get_mut(i) {
                     if slot.weight < 1.0 {
                         slot.weight = 1.0;
-                        if !message_id.is_empty() {
-                            slot.message_ids.push(message_id.to_string());
-                            if slot.message_ids.len() > tuning::IDS_PER_CATEGORY {
-                                slot.message_ids.remove(0);
-                            }
-                        }
+                        slot.remember(message_id);
                     }
                 }
             }
