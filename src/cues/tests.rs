@@ -21,6 +21,14 @@ fn assert_finds(set: &CueSet, category: Category, text: &str, evidence: &str) {
     );
 }
 
+fn assert_not_found(set: &CueSet, category: Category, text: &str) {
+    let hits = found(set, text);
+    assert!(
+        !hits.iter().any(|(c, _)| *c == category),
+        "{text:?} gave {hits:?}"
+    );
+}
+
 #[test]
 fn embedded_tables_compile_and_cover_every_category_in_english() {
     let set = cues();
@@ -278,13 +286,7 @@ fn stated_ages_are_extracted_and_units_are_not_ages() {
 #[test]
 fn vetoes_and_innocent_lookalikes() {
     let set = cues();
-    let none_of = |text: &str, category: Category| {
-        let hits = found(&set, text);
-        assert!(
-            !hits.iter().any(|(c, _)| *c == category),
-            "{text:?} gave {hits:?}"
-        );
-    };
+    let none_of = |text: &str, category: Category| assert_not_found(&set, category, text);
     none_of(
         "send me a photo of the signed permission slip",
         Category::ImageRequest,
@@ -493,13 +495,7 @@ fn present_day_moves_fire_in_three_languages() {
 #[test]
 fn present_day_innocent_lookalikes() {
     let set = cues();
-    let none_of = |text: &str, category: Category| {
-        let hits = found(&set, text);
-        assert!(
-            !hits.iter().any(|(c, _)| *c == category),
-            "{text:?} gave {hits:?}"
-        );
-    };
+    let none_of = |text: &str, category: Category| assert_not_found(&set, category, text);
     // Friends joking about a debt of food are not extortion.
     none_of("haha u owe me a burger", Category::Coercion);
     none_of("me debes una pizza jaja", Category::Coercion);
