@@ -31,11 +31,9 @@ pub struct ScoreRecord {
     /// Categories behind the highest level, strongest first.
     pub reasons: Vec<Category>,
     /// Contact (or unknown) messages up to and including the first alert.
-    #[serde(skip)]
     pub contact_messages_to_alert: Option<usize>,
     /// A continuous score for ROC curves: the highest risk, with the model's probability at
     /// that point breaking ties between equal risks.
-    #[serde(skip)]
     pub max_score: f64,
 }
 

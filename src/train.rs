@@ -101,6 +101,8 @@ pub struct Stream {
     pub dev: bool,
     /// Per message features, in order.
     pub messages: Vec<MessageFeatures>,
+    /// The messages' original text, in the same order (for [`export_split`]).
+    pub texts: Vec<String>,
     /// Whether the engine would score this stream in `eval` (the contact's side).
     pub scored_in_eval: bool,
 }
@@ -147,46 +149,38 @@ fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<S
     let source = c.source.clone().unwrap_or_default();
     let positive = c.is_grooming() == Some(true) && source != crate::eval::DECOY_SOURCE;
     let dev = model::is_dev(&c.id);
-    let feats = |role: Option<Role>| -> Vec<MessageFeatures> {
-        c.messages
-            .iter()
-            .filter(|m| role.is_none_or(|r| m.role == r))
-            .map(|m| {
-                let n = normalize(crate::engine::truncate(&m.text));
-                features::message(set, n.as_str(), &cues.find(&n))
-            })
-            .collect()
-    };
-    let mut push = |source: &str, messages: Vec<MessageFeatures>, scored: bool| {
-        if !messages.is_empty() {
-            out.push(Stream {
-                source: source.to_string(),
-                id: c.id.clone(),
-                positive,
-                dev,
-                messages,
-                scored_in_eval: scored,
-            });
+    let mut push = |source: &str, keep: &dyn Fn(Role) -> bool, scored: bool| {
+        let kept: Vec<&crate::message::Message> =
+            c.messages.iter().filter(|m| keep(m.role)).collect();
+        if kept.is_empty() {
+            return;
         }
-    };
-    if source == crate::eval::DECOY_SOURCE {
-        push(crate::eval::DECOY_AS_CONTACT_SOURCE, feats(None), true);
-    } else if positive {
-        push(&source, feats(Some(Role::Contact)), true);
-    } else {
-        // Every writer of a benign conversation is a benign contact; the engine scores the
-        // contact's and unknown authors' lines.
-        let contact: Vec<MessageFeatures> = c
-            .messages
+        let messages = kept
             .iter()
-            .filter(|m| m.role != Role::Child)
             .map(|m| {
                 let n = normalize(crate::engine::truncate(&m.text));
                 features::message(set, n.as_str(), &cues.find(&n))
             })
             .collect();
-        push(&source, contact, true);
-        push(&source, feats(Some(Role::Child)), false);
+        out.push(Stream {
+            source: source.to_string(),
+            id: c.id.clone(),
+            positive,
+            dev,
+            messages,
+            texts: kept.iter().map(|m| m.text.clone()).collect(),
+            scored_in_eval: scored,
+        });
+    };
+    if source == crate::eval::DECOY_SOURCE {
+        push(crate::eval::DECOY_AS_CONTACT_SOURCE, &|_| true, true);
+    } else if positive {
+        push(&source, &|r| r == Role::Contact, true);
+    } else {
+        // Every writer of a benign conversation is a benign contact; the engine scores the
+        // contact's and unknown authors' lines.
+        push(&source, &|r| r != Role::Child, true);
+        push(&source, &|r| r == Role::Child, false);
     }
 }
 
@@ -340,8 +334,21 @@ pub fn window_ends(len: usize, most: usize) -> Vec<usize> {
     ends
 }
 
-/// The training examples of the train split.
-fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
+/// One training window: messages `start..end` of `streams[stream]` and the example cut from it.
+#[derive(Clone, Debug)]
+pub struct TrainingWindow {
+    /// Index of the stream in the slice given to [`training_windows`].
+    pub stream: usize,
+    /// First message of the window.
+    pub start: usize,
+    /// One past the last message of the window.
+    pub end: usize,
+    /// The features, label and weight the trainer learns from.
+    pub example: Example,
+}
+
+/// The training windows of the train split, weighted (see the module docs, step 4).
+pub fn training_windows(streams: &[Stream], options: &TrainOptions) -> Vec<TrainingWindow> {
     // Share of the total weight per negative source; positives weigh as much as all negatives.
     let share = |source: &str| -> f32 {
         match source {
@@ -351,8 +358,8 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
             _ => 0.2,
         }
     };
-    let mut raw: Vec<(String, Example, bool)> = Vec::new();
-    for s in streams.iter().filter(|s| !s.dev) {
+    let mut raw: Vec<(String, TrainingWindow, bool)> = Vec::new();
+    for (index, s) in streams.iter().enumerate().filter(|(_, s)| !s.dev) {
         for end in window_ends(s.messages.len(), options.windows_per_stream) {
             let start = end.saturating_sub(options.window);
             let vector = features::window(&options.features, &s.messages[start..end]);
@@ -366,10 +373,15 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
             };
             raw.push((
                 key,
-                Example {
-                    values: vector.values,
-                    label: s.positive,
-                    weight: 0.0,
+                TrainingWindow {
+                    stream: index,
+                    start,
+                    end,
+                    example: Example {
+                        values: vector.values,
+                        label: s.positive,
+                        weight: 0.0,
+                    },
                 },
                 s.source == TUNING_SOURCE,
             ));
@@ -388,7 +400,8 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
         .sum::<f32>()
         .max(1e-6);
     raw.into_iter()
-        .map(|(k, mut e, tuning)| {
+        .map(|(k, mut window, tuning)| {
+            let e = &mut window.example;
             // Mean weight 1: half of the total for positives, the rest by source share.
             e.weight = if k == "+" {
                 0.5 * total / positives
@@ -400,7 +413,7 @@ fn examples(streams: &[Stream], options: &TrainOptions) -> Vec<Example> {
                 e.weight *= TUNING_WEIGHT;
             }
             e.weight = e.weight.min(20.0);
-            e
+            window
         })
         .collect()
 }
@@ -474,7 +487,10 @@ pub fn train_streams(
     streams: &[Stream],
     data: Vec<DataFile>,
 ) -> Result<TrainOutput, Error> {
-    let examples = examples(streams, options);
+    let examples: Vec<Example> = training_windows(streams, options)
+        .into_iter()
+        .map(|w| w.example)
+        .collect();
     if examples.iter().all(|e| e.label) || examples.iter().all(|e| !e.label) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -613,6 +629,122 @@ pub fn train_streams(
     }
     model.header.fixtures = fixture_scores(&model)?;
     Ok(TrainOutput { model, report })
+}
+
+/// What [`export_split`] wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SplitSummary {
+    /// Train streams written (those with at least one window).
+    pub train_streams: usize,
+    /// Training windows over them.
+    pub train_windows: usize,
+    /// Dev conversations written.
+    pub dev_conversations: usize,
+    /// Messages in them.
+    pub dev_messages: usize,
+}
+
+/// Writes the trainer's split so that other systems learn from and are judged on exactly what
+/// the model was (`bench/` compares them):
+///
+/// - `train.jsonl`: one line per train stream that yields a window:
+///   `{"id", "source", "label", "texts": [...], "windows": [[start, end, weight], ...]}`, the
+///   windows and weights being the ones [`train`] learns from.
+/// - `dev.jsonl`: the corpora's dev conversations as `safedm eval --split dev` scores them (the
+///   decoys rewritten as benign contacts), then every conversation of `extra_dev` whole.
+///
+/// The tuning files of `options.extra_files` give train windows only: the cue tables were tuned
+/// on them, so their dev share would flatter the engine.
+pub fn export_split(
+    options: &TrainOptions,
+    extra_dev: &[PathBuf],
+    out_dir: &Path,
+) -> Result<SplitSummary, Error> {
+    use std::io::Write;
+    std::fs::create_dir_all(out_dir).map_err(|e| io(format!("{}: {e}", out_dir.display())))?;
+    let create = |name: &str| -> Result<std::io::BufWriter<std::fs::File>, Error> {
+        let path = out_dir.join(name);
+        std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| io(format!("{}: {e}", path.display())))
+    };
+    let write_line = |out: &mut std::io::BufWriter<std::fs::File>, value: &serde_json::Value| {
+        writeln!(out, "{value}").map_err(io)
+    };
+    let mut summary = SplitSummary::default();
+
+    let (streams, _) = load(options)?;
+    let mut by_stream: BTreeMap<usize, Vec<(usize, usize, f32)>> = BTreeMap::new();
+    for w in training_windows(&streams, options) {
+        by_stream
+            .entry(w.stream)
+            .or_default()
+            .push((w.start, w.end, w.example.weight));
+    }
+    let mut train_out = create("train.jsonl")?;
+    for (index, windows) in &by_stream {
+        let s = &streams[*index];
+        let line = serde_json::json!({
+            "id": s.id,
+            "source": s.source,
+            "label": if s.positive { "grooming" } else { "benign" },
+            "texts": s.texts,
+            "windows": windows.iter().map(|(a, b, w)| serde_json::json!([a, b, w])).collect::<Vec<_>>(),
+        });
+        write_line(&mut train_out, &line)?;
+        summary.train_streams += 1;
+        summary.train_windows += windows.len();
+    }
+    train_out.flush().map_err(io)?;
+    drop(streams);
+
+    let mut dev_out = create("dev.jsonl")?;
+    let mut failure: Option<Error> = None;
+    let mut bad_lines = 0usize;
+    let mut write_dev = |c: Conversation, summary: &mut SplitSummary| {
+        if failure.is_some() {
+            return;
+        }
+        let result = serde_json::to_value(&c)
+            .map_err(|e| io(e.to_string()))
+            .and_then(|v| write_line(&mut dev_out, &v));
+        match result {
+            Ok(()) => {
+                summary.dev_conversations += 1;
+                summary.dev_messages += c.messages.len();
+            }
+            Err(e) => failure = Some(e),
+        }
+    };
+    for path in data_files(&options.data_dir)? {
+        corpus::for_each(
+            &path.to_string_lossy(),
+            |c| {
+                if model::is_dev(&c.id) {
+                    write_dev(crate::eval::decoy_as_contact(c), &mut summary);
+                }
+            },
+            |_| bad_lines += 1,
+        )?;
+    }
+    for path in extra_dev {
+        corpus::for_each(
+            &path.to_string_lossy(),
+            |c| write_dev(c, &mut summary),
+            |_| bad_lines += 1,
+        )?;
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if bad_lines > 0 {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("{bad_lines} unreadable lines in the dev files"),
+        ));
+    }
+    dev_out.flush().map_err(io)?;
+    Ok(summary)
 }
 
 /// Scores the built-in fixtures with `model` as the engine would.

@@ -71,6 +71,8 @@ fn score_writes_one_line_per_conversation_with_the_contract_fields() {
         "first_warn_at",
         "first_alert_at",
         "reasons",
+        "contact_messages_to_alert",
+        "max_score",
     ] {
         assert!(g.get(key).is_some(), "missing {key}");
     }

@@ -273,3 +273,122 @@ fn the_model_cannot_raise_the_level_of_a_short_chat() {
         "{levels:?}"
     );
 }
+
+/// Issue 6: `safedm export-split` hands other systems exactly the trainer's split.
+#[test]
+fn export_split_writes_the_trainers_windows_and_the_dev_conversations_eval_scores() {
+    let data = tempfile::tempdir().unwrap();
+    synthetic(data.path());
+    let extra = data.path().join("extra-dev.jsonl");
+    std::fs::write(
+        &extra,
+        r#"{"id":"x1","source":"modern-handwritten","label":"benign","messages":[{"role":"contact","text":"see you at practice"}]}"#,
+    )
+    .unwrap();
+    let options = TrainOptions {
+        data_dir: data.path().to_path_buf(),
+        min_features: 5,
+        extra_files: Vec::new(),
+        ..TrainOptions::default()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let summary = train::export_split(&options, &[extra], out.path()).unwrap();
+    let read = |name: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(out.path().join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let train_lines = read("train.jsonl");
+    let dev_lines = read("dev.jsonl");
+    assert_eq!(summary.train_streams, train_lines.len());
+    assert_eq!(summary.dev_conversations, dev_lines.len());
+
+    // The windows and weights are the ones the trainer learns from, stream by stream.
+    let (streams, _) = train::load(&options).unwrap();
+    let windows = train::training_windows(&streams, &options);
+    assert_eq!(summary.train_windows, windows.len());
+    let exported: Vec<(String, String, usize, usize, f64)> = train_lines
+        .iter()
+        .flat_map(|s| {
+            let texts = s["texts"].as_array().unwrap().len();
+            s["windows"].as_array().unwrap().iter().map(move |w| {
+                let (a, b) = (
+                    w[0].as_u64().unwrap() as usize,
+                    w[1].as_u64().unwrap() as usize,
+                );
+                assert!(a < b && b <= texts, "window {a}..{b} of {texts} texts");
+                (
+                    s["id"].as_str().unwrap().to_string(),
+                    s["label"].as_str().unwrap().to_string(),
+                    a,
+                    b,
+                    w[2].as_f64().unwrap(),
+                )
+            })
+        })
+        .collect();
+    let mut expected: Vec<(String, String, usize, usize, f64)> = windows
+        .iter()
+        .map(|w| {
+            let s = &streams[w.stream];
+            let label = if s.positive { "grooming" } else { "benign" };
+            (
+                s.id.clone(),
+                label.to_string(),
+                w.start,
+                w.end,
+                f64::from(w.example.weight),
+            )
+        })
+        .collect();
+    let mut got = exported.clone();
+    let key = |a: &(String, String, usize, usize, f64), b: &(String, String, usize, usize, f64)| {
+        (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2))
+    };
+    got.sort_by(key);
+    expected.sort_by(key);
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!((&g.0, &g.1, g.2, g.3), (&e.0, &e.1, e.2, e.3));
+        assert!((g.4 - e.4).abs() < 1e-4, "weight {} vs {}", g.4, e.4);
+    }
+    assert!(got.iter().any(|w| w.1 == "grooming") && got.iter().any(|w| w.1 == "benign"));
+
+    // Train and dev never share a group; dev is what `eval --split dev` scores.
+    for s in &train_lines {
+        assert!(!model::is_dev(s["id"].as_str().unwrap()));
+    }
+    let corpus_dev: Vec<&serde_json::Value> =
+        dev_lines.iter().filter(|c| c["id"] != "x1").collect();
+    assert!(
+        !corpus_dev.is_empty(),
+        "the synthetic corpus has dev groups"
+    );
+    for c in &corpus_dev {
+        let id = c["id"].as_str().unwrap();
+        assert!(model::is_dev(id), "{id} is not in the dev split");
+        if id.contains("-decoy-") {
+            assert_eq!(c["source"], "pj-decoys-as-contact");
+            assert_eq!(c["label"], "benign");
+            assert!(c["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["role"] == "contact"));
+        }
+    }
+    let all_ids = 90; // 30 offenders, 30 decoy streams, 30 benign chats
+    let dev_groups = (0..30)
+        .filter(|k| model::is_dev(&format!("pj-s{k}")))
+        .count()
+        * 2
+        + (0..30)
+            .filter(|k| model::is_dev(&format!("chat-{k}")))
+            .count();
+    assert!(dev_groups < all_ids);
+    assert_eq!(corpus_dev.len(), dev_groups);
+    // The extra file comes whole, after the corpora.
+    assert_eq!(dev_lines.last().unwrap()["id"], "x1");
+}

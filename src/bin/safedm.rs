@@ -69,6 +69,19 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Write the trainer's train windows and dev conversations to a folder, so that other
+    /// systems learn from and are judged on the same split (`make bench`).
+    ExportSplit {
+        /// Folder with the `*.jsonl.gz` corpora.
+        #[arg(long, default_value = "../shared/data")]
+        data: String,
+        /// Folder to write `train.jsonl` and `dev.jsonl` into.
+        #[arg(long)]
+        out: String,
+        /// Files scored whole after the corpora's dev split (e.g. the held-out present-day set).
+        #[arg(long = "dev-extra")]
+        dev_extra: Vec<String>,
+    },
     /// Train the learned scorer from the corpora and write the weights file.
     Train {
         /// Folder with the `*.jsonl.gz` corpora.
@@ -121,6 +134,32 @@ fn main() -> ExitCode {
             char_ngrams,
             epochs,
         } => train(&data, &out, seed, bits, char_ngrams, epochs),
+        Command::ExportSplit {
+            data,
+            out,
+            dev_extra,
+        } => export_split(&data, &out, &dev_extra),
+    }
+}
+
+fn export_split(data: &str, out: &str, dev_extra: &[String]) -> ExitCode {
+    let options = safedm::train::TrainOptions {
+        data_dir: data.into(),
+        ..safedm::train::TrainOptions::default()
+    };
+    let extra: Vec<std::path::PathBuf> = dev_extra.iter().map(Into::into).collect();
+    match safedm::train::export_split(&options, &extra, std::path::Path::new(out)) {
+        Ok(s) => {
+            println!(
+                "wrote {out}/train.jsonl ({} streams, {} windows) and {out}/dev.jsonl ({} conversations, {} messages)",
+                s.train_streams, s.train_windows, s.dev_conversations, s.dev_messages
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("safedm: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
