@@ -124,10 +124,21 @@ chromium:
 test-www: www chromium node_modules/.package-lock.json
 	$(NODE) --test tests/js/www.test.mjs
 
-## Messages per second, native vs WebAssembly in Node, measured in one run.
-bench: build wasm
+## SafeDM native and WASM against scikit-learn TF-IDF + LR and MiniLM embeddings + LR on the
+## trainer's own split, plus the criterion benches: one table, also in bench/RESULTS.md.
+## Needs ../shared/data. The Python side lives in bench/.venv, pinned by bench/requirements.txt
+## (torch from PyPI brings its CUDA libraries: about 6 GB, 2 minutes, once).
+BENCH_VENV := bench/.venv
+bench: build wasm $(BENCH_VENV)/installed
 	$(CARGO) build --release --locked --example bench
-	$(NODE) bench/run.mjs
+	test -x /usr/bin/time || { apt-get update && apt-get install -y time; }
+	HF_HUB_OFFLINE=1 $(BENCH_VENV)/bin/python bench/compare.py
+
+$(BENCH_VENV)/installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --only-binary=:all: \
+		--no-deps -r bench/requirements.txt
+	touch $@
 
 ## What takes the space in the .wasm (needs `cargo install twiggy`).
 size: wasm

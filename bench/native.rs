@@ -1,21 +1,24 @@
-//! The native half of `make bench`: scores the given conversations ROUNDS times with one engine
-//! and prints `{"messages", "seconds", "perSecond"}` as JSON. Building the engine is not timed.
+//! The native engine's speed for `make bench` (bench/compare.py): scores the given
+//! conversations once untimed (as the WebAssembly and Python runs get one), then RUNS timed times
+//! with one engine, and prints `{"messages", "seconds": [...]}` as JSON. Building the engine is
+//! not timed: `compare.py` reports the CLI's start-up apart.
 //!
-//! `cargo run --release --example bench -- ROUNDS FILE...`
+//! `cargo run --release --example bench -- RUNS FILE...`
 
 use safedm::corpus::{self, Conversation};
 use safedm::{Config, Engine};
+use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((rounds, files)) = args.split_first() else {
-        eprintln!("usage: bench ROUNDS FILE...");
+    let Some((runs, files)) = args.split_first() else {
+        eprintln!("usage: bench RUNS FILE...");
         return ExitCode::from(2);
     };
-    let Ok(rounds) = rounds.parse::<u32>() else {
-        eprintln!("bench: ROUNDS must be a whole number");
+    let Ok(runs) = runs.parse::<u32>() else {
+        eprintln!("bench: RUNS must be a whole number");
         return ExitCode::from(2);
     };
     let mut conversations: Vec<Conversation> = Vec::new();
@@ -36,25 +39,23 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let start = Instant::now();
-    let mut messages = 0u64;
-    let mut checksum = 0u64;
-    for _ in 0..rounds {
+    let score_all = || {
         for c in &conversations {
-            let mut state = engine.new_conversation();
-            for m in &c.messages {
-                checksum += u64::from(engine.observe(&mut state, m).risk);
-                messages += 1;
-            }
+            black_box(safedm::eval::score_conversation(&engine, c));
         }
-    }
-    let seconds = start.elapsed().as_secs_f64();
-    let line = serde_json::json!({
-        "messages": messages,
-        "seconds": seconds,
-        "perSecond": messages as f64 / seconds,
-        "checksum": checksum,
-    });
-    println!("{line}");
+    };
+    score_all();
+    let seconds: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            score_all();
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    let messages: usize = conversations.iter().map(|c| c.messages.len()).sum();
+    println!(
+        "{}",
+        serde_json::json!({ "messages": messages, "seconds": seconds })
+    );
     ExitCode::SUCCESS
 }

@@ -1,7 +1,9 @@
-//! Criterion benchmarks of the engine's hot paths: normalising, cue matching, one whole message,
-//! and building the engine (what a restarted extension service worker pays).
+//! Criterion benchmarks of the engine's hot paths: normalising, cue matching, the model's message
+//! features and window probability, one whole message, and building the engine (what a restarted
+//! extension service worker pays).
 //!
-//! `cargo bench --bench engine`; figures go to bench/RESULTS.md by hand.
+//! `cargo bench --bench engine`; `make bench` runs it and copies the medians into
+//! bench/RESULTS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use safedm::normalize::normalize;
@@ -44,6 +46,13 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.throughput(Throughput::Elements(LINES.len() as u64));
+    group.bench_function("model_message_features", |b| {
+        b.iter(|| {
+            for line in LINES {
+                black_box(engine.message_features(black_box(line)));
+            }
+        })
+    });
     group.bench_function("observe_whole_message", |b| {
         b.iter_batched(
             || engine.new_conversation(),
@@ -63,6 +72,23 @@ fn benches(c: &mut Criterion) {
         )
     });
     group.finish();
+
+    // The model's share of a message once its features are known: the probability of a full
+    // window of the latest contact messages (what `observe` asks for every contact message).
+    if let Some(model) = engine.model() {
+        let window: Vec<_> = LINES
+            .iter()
+            .cycle()
+            .take(model.header.window)
+            .filter_map(|line| engine.message_features(line))
+            .collect();
+        let mut group = c.benchmark_group("model");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function("window_probability", |b| {
+            b.iter(|| black_box(model.window_probability(black_box(&window))))
+        });
+        group.finish();
+    }
 
     let mut startup = c.benchmark_group("startup");
     startup.sample_size(10);
