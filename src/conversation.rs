@@ -17,6 +17,18 @@ use crate::message::Role;
 use crate::model::features::MessageScore;
 use serde::{Deserialize, Serialize};
 
+/// Hiding the contact from the child's adults: with one of [`APPROACHING`], two categories are
+/// enough to alert (the pattern child-protection guidance names first: "keep it secret" with a
+/// meeting, a photo or sexual talk).
+const CONCEALING: &[Category] = &[
+    Category::Secrecy,
+    Category::RiskCheck,
+    Category::Isolation,
+    Category::AgeGap,
+];
+/// Moving towards the child: a meeting, a photo or camera, sexual talk.
+const APPROACHING: &[Category] = &[Category::Meeting, Category::ImageRequest, Category::Sexual];
+
 /// How worried the engine is, in increasing order.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
@@ -495,9 +507,11 @@ impl ConversationState {
             .round()
             .clamp(0.0, 100.0) as u8;
         // Gates: one category alone stays below warn; two stay below alert unless one of them is
-        // coercion or the pair is sexual talk across a stated age gap.
+        // coercion or the pair hides the contact from the child's adults while moving towards
+        // the child (CONCEALING with APPROACHING: secrecy with a photo request, say).
         let severe = present.contains(&Category::Coercion)
-            || (present.contains(&Category::Sexual) && present.contains(&Category::AgeGap));
+            || (present.iter().any(|c| CONCEALING.contains(c))
+                && present.iter().any(|c| APPROACHING.contains(c)));
         let cap = match present.len() {
             // Threats and demands are the one category serious enough to warn on alone.
             1 if present[0] == Category::Coercion => thresholds.alert.saturating_sub(1),

@@ -324,3 +324,39 @@ fn state_round_trips_through_json_without_text() {
     let b = engine.observe(&mut restored, &next);
     assert_eq!(a, b);
 }
+
+const SECRET_PHOTO: Script = &[
+    ('c', "send me a pic of you"),
+    ('k', "why"),
+    (
+        'c',
+        "just for me. delete our chat after ok, it's our secret",
+    ),
+];
+
+const SURPRISE_PARTY: Script = &[
+    ('c', "don't tell mum, it's her surprise party on saturday"),
+    ('k', "ok!!"),
+    ('c', "meet me at the bakery at 4 to pick up the cake"),
+];
+
+/// Two categories alert when one hides the contact from the child's adults and the other moves
+/// towards the child (secrecy with a photo request, a meeting or sexual talk); a family surprise
+/// that is kept secret and involves meeting up does not.
+#[test]
+fn concealment_with_an_approach_alerts_on_two_categories() {
+    let engine = Engine::new(Config {
+        sensitivity: Sensitivity::Balanced,
+        child_age: Some(13),
+    })
+    .unwrap();
+    let (peak, assessments) = play(&engine, SECRET_PHOTO);
+    assert_eq!(peak, Level::Alert, "{:?}", assessments.last());
+    let last = assessments.last().unwrap();
+    let categories: Vec<Category> = last.reasons.iter().map(|r| r.category).collect();
+    assert!(
+        categories.contains(&Category::Secrecy) && categories.contains(&Category::ImageRequest)
+    );
+    let (peak, assessments) = play(&engine, SURPRISE_PARTY);
+    assert!(peak < Level::Warn, "{:?}", assessments.last());
+}
