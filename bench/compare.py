@@ -58,8 +58,9 @@ HELD_OUT = os.path.join(ROOT, "tests", "conversations", "modern_dev.jsonl")
 
 CORPUS_BENIGN = ["chitchat", "irc-ubuntu", "pan12-benign-segment", "pj-decoys-as-contact"]
 FALSE_ALERT_BUDGET = 0.01
-STARTUP_RUNS = 5
+STARTUP_RUNS = 3
 NATIVE_SPEED_RUNS = 5
+NATIVE_PASSES = 10
 
 
 def log(text):
@@ -107,14 +108,17 @@ def safedm_native():
     startup = median_startup([SAFEDM, "score", empty])
     # In one process with an untimed round first, as the WASM and Python runs: a fresh CLI
     # process spends its first few thousand messages filling the regex lazy-DFA cache.
+    # Each run scores the sample NATIVE_PASSES times: one pass takes a few tens of milliseconds.
     speed = subprocess.run(
-        [NATIVE_SPEED, str(NATIVE_SPEED_RUNS), os.path.join(SPLIT, "speed.jsonl")],
+        [NATIVE_SPEED, str(NATIVE_SPEED_RUNS), *[os.path.join(SPLIT, "speed.jsonl")] * NATIVE_PASSES],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
+    timing = json.loads(speed.stdout)
     return {
         "records": read_jsonl(out),
         "startup": startup,
-        "seconds": json.loads(speed.stdout)["seconds"],
+        "messages": timing["messages"],
+        "seconds": timing["seconds"],
         "rss": rss,
         "size": f"{mb(os.path.getsize(SAFEDM))} binary (model {kb(os.path.getsize(os.path.join(ROOT, 'src', 'model', 'weights.bin')))} inside)",
     }
@@ -135,6 +139,7 @@ def safedm_wasm():
     return {
         "records": read_jsonl(out),
         "startup": startup,
+        "messages": timing["messages"],
         "seconds": timing["seconds"],
         "rss": rss,
         "size": f"{kb(os.path.getsize(wasm))} .wasm ({kb(gz)} gzipped)",
@@ -163,6 +168,7 @@ def baseline(name):
     return {
         "records": read_jsonl(out),
         "startup": startup,
+        "messages": timing["messages"],
         "seconds": timing["seconds"],
         "rss": rss,
         "size": size,
@@ -305,7 +311,7 @@ def report(systems, results, dev, seconds_total, criterion, split_line):
         pj = src.get(("perverted-justice", True), {})
         modern_g = src.get(("modern-handwritten", True), {})
         modern_b = src.get(("modern-handwritten", False), {})
-        per_second = speed_messages / statistics.median(system["seconds"])
+        per_second = system["messages"] / statistics.median(system["seconds"])
         lines.append(
             f"| {name} | {r['f05']:.3f} | {r['auc']:.3f} | {r['auc_pj_pan']:.3f} | {pct(pj.get('rate'))} / {pct(worst)} | "
             f"{pct(modern_g.get('rate'))} / {pct(modern_b.get('rate'))} | {pj.get('latency') if pj.get('latency') is not None else '-'} | "
@@ -351,7 +357,8 @@ weights as SafeDM's model.
   highest window probability), all grooming against all benign.
 - Messages per second: the speed sample ({speed_messages:,} messages, every second dev
   conversation's first 20, both sides) on one thread, median of several runs in one process
-  after an untimed run (native: bench/native.rs, the CLI's library in-process). Start-up: a
+  after an untimed run (native: bench/native.rs, the CLI's library in-process, {NATIVE_PASSES}
+  passes a run; WASM: 5 passes a run). Start-up: a
   process that loads the model and exits (native: `safedm score` on an empty file), median of
   {STARTUP_RUNS}. Peak memory: the process that scored all of dev, from GNU time.
 - Training time of the baselines on this machine: {trained}; MiniLM learns from a seeded sample
@@ -407,7 +414,10 @@ def main():
     if not args.skip_criterion:
         log("criterion benches (log: bench/out/criterion.log)")
         with open(os.path.join(OUT, "criterion.log"), "w") as f:
-            status = subprocess.run(["cargo", "bench", "--bench", "engine"], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT).returncode
+            status = subprocess.run(
+                ["cargo", "bench", "--locked", "--bench", "engine", "--", "--warm-up-time", "1", "--measurement-time", "3"],
+                cwd=ROOT, stdout=f, stderr=subprocess.STDOUT,
+            ).returncode
         if status != 0:
             sys.exit("bench: cargo bench failed, see bench/out/criterion.log")
 
