@@ -318,6 +318,11 @@ def report(systems, results, dev, seconds_total, criterion, split_line):
             f"{per_second:,.0f} | {1000 * system['startup']:,.0f} ms | {system['size']} | {system['rss'] / 2**20:,.0f} MiB |"
         )
     table = "\n".join(lines)
+    speeds = {name: s["messages"] / statistics.median(s["seconds"]) for name, s in systems.items()}
+    wasm_name = "SafeDM WASM in Node"
+    ratios = "; ".join(
+        f"{name} {speeds[name] / speeds[wasm_name]:.3g}x" for name in systems if name != wasm_name
+    )
 
     sources = sorted({key for r in results.values() for key in r["sources"]}, key=lambda k: (k[1], k[0]))
     detail = ["| source | conversations | " + " | ".join(systems) + " |", "|---|---|" + "---|" * len(systems)]
@@ -342,7 +347,9 @@ Do not edit by hand: run `make bench` again.
 
 Machine: {machine()}.
 
-Data: {split_line}. Dev is the trainer's dev split of ../shared/data (one offender group in five,
+Data: {split_line}.
+
+Dev is the trainer's dev split of ../shared/data (one offender group in five,
 never split across train and dev), the decoys' lines scored as a benign contact, plus the held-out
 present-day set tests/conversations/modern_dev.jsonl ("modern-handwritten"). All four systems score
 the same {len(dev)} conversations; the two baselines learn from the same training windows and
@@ -361,6 +368,7 @@ weights as SafeDM's model.
   passes a run; WASM: 5 passes a run). Start-up: a
   process that loads the model and exits (native: `safedm score` on an empty file), median of
   {STARTUP_RUNS}. Peak memory: the process that scored all of dev, from GNU time.
+- Messages per second against SafeDM WASM in Node (what the extension runs), same run: {ratios}.
 - Training time of the baselines on this machine: {trained}; MiniLM learns from a seeded sample
   of the training windows (see bench/baselines.py).
 
