@@ -98,6 +98,19 @@ def median_startup(argv):
 # --- Scoring each system --------------------------------------------------------------------
 
 
+def measured(records_path, startup, timing, rss, size, **extra):
+    """What every system reports: its dev records and the figures of its runs."""
+    return {
+        "records": read_jsonl(records_path),
+        "startup": startup,
+        "messages": timing["messages"],
+        "seconds": timing["seconds"],
+        "rss": rss,
+        "size": size,
+        **extra,
+    }
+
+
 def safedm_native():
     dev = os.path.join(SPLIT, "dev.jsonl")
     out = os.path.join(OUT, "native.jsonl")
@@ -113,15 +126,9 @@ def safedm_native():
         [NATIVE_SPEED, str(NATIVE_SPEED_RUNS), *[os.path.join(SPLIT, "speed.jsonl")] * NATIVE_PASSES],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
-    timing = json.loads(speed.stdout)
-    return {
-        "records": read_jsonl(out),
-        "startup": startup,
-        "messages": timing["messages"],
-        "seconds": timing["seconds"],
-        "rss": rss,
-        "size": f"{mb(os.path.getsize(SAFEDM))} binary (model {kb(os.path.getsize(os.path.join(ROOT, 'src', 'model', 'weights.bin')))} inside)",
-    }
+    weights = os.path.getsize(os.path.join(ROOT, "src", "model", "weights.bin"))
+    size = f"{mb(os.path.getsize(SAFEDM))} binary (model {kb(weights)} inside)"
+    return measured(out, startup, json.loads(speed.stdout), rss, size)
 
 
 def safedm_wasm():
@@ -136,23 +143,16 @@ def safedm_wasm():
         gz = len(gzip.compress(f.read(), 9))
     with open(speed) as f:
         timing = json.load(f)
-    return {
-        "records": read_jsonl(out),
-        "startup": startup,
-        "messages": timing["messages"],
-        "seconds": timing["seconds"],
-        "rss": rss,
-        "size": f"{kb(os.path.getsize(wasm))} .wasm ({kb(gz)} gzipped)",
-    }
+    return measured(out, startup, timing, rss, f"{kb(os.path.getsize(wasm))} .wasm ({kb(gz)} gzipped)")
 
 
 def baseline(name):
+    script = os.path.join(ROOT, "bench", "baselines.py")
     log(f"{name}: training")
-    train_seconds, _ = run([PYTHON, os.path.join(ROOT, "bench", "baselines.py"), "train", name, SPLIT, MODELS])
+    train_seconds, _ = run([PYTHON, script, "train", name, SPLIT, MODELS])
     log(f"{name}: trained in {train_seconds:.0f} s; scoring dev")
     out = os.path.join(OUT, f"{name}.jsonl")
     speed = os.path.join(OUT, f"{name}-speed.json")
-    script = os.path.join(ROOT, "bench", "baselines.py")
     _, rss = run([PYTHON, script, "score", name, SPLIT, MODELS, out, speed], measure_memory=True)
     startup = median_startup([PYTHON, script, "startup", name, MODELS])
     with open(speed) as f:
@@ -165,15 +165,7 @@ def baseline(name):
         size = f"{mb(weights)} weights + {kb(pickled)} classifier"
     else:
         size = f"{mb(pickled)} pickled"
-    return {
-        "records": read_jsonl(out),
-        "startup": startup,
-        "messages": timing["messages"],
-        "seconds": timing["seconds"],
-        "rss": rss,
-        "size": size,
-        "train_seconds": train_seconds,
-    }
+    return measured(out, startup, timing, rss, size, train_seconds=train_seconds)
 
 
 # --- Metrics ----------------------------------------------------------------------------------
