@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use safedm::corpus::{self, Conversation};
 use safedm::eval::{self, EvalReport};
 use safedm::model::{self, Model};
+use safedm::segments::SegmentBuilder;
 use safedm::{Config, Engine, Scoring, Sensitivity};
 use std::io::Write;
 use std::process::ExitCode;
@@ -324,8 +325,7 @@ fn evaluate(
         .iter()
         .map(|(_, scoring)| base.clone().with_scoring(*scoring))
         .collect();
-    let clean = read_all(files, |c| {
-        let c = eval::decoy_as_contact(c);
+    let mut score_one = |c: Conversation| {
         let source = c.source.clone().unwrap_or_default();
         if dev_only && model::CORPUS_SOURCES.contains(&source.as_str()) && !model::is_dev(&c.id) {
             return;
@@ -341,7 +341,17 @@ fn evaluate(
                 seconds,
             );
         }
+    };
+    // The offender chats are also scored cut into PAN 2012-style segments (see
+    // safedm::segments), the positive twin of the benign segments.
+    let mut segments = SegmentBuilder::default();
+    let clean = read_all(files, |c| {
+        segments.offer(&c);
+        score_one(eval::decoy_as_contact(c));
     });
+    for c in segments.finish() {
+        score_one(c);
+    }
     let multi = reports.len() > 1;
     for (name, report) in &mut reports {
         report.finish();
