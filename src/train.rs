@@ -698,7 +698,8 @@ pub struct SplitSummary {
 ///   `{"id", "source", "label", "texts": [...], "windows": [[start, end, weight], ...]}`, the
 ///   windows and weights being the ones [`train`] learns from.
 /// - `dev.jsonl`: the corpora's dev conversations as `safedm eval --split dev` scores them (the
-///   decoys rewritten as benign contacts), then every conversation of `extra_dev` whole.
+///   decoys rewritten as benign contacts, the offender chats also cut into segments), then every
+///   conversation of `extra_dev` whole.
 ///
 /// The tuning files of `options.extra_files` give train windows only: the cue tables were tuned
 /// on them, so their dev share would flatter the engine.
@@ -763,16 +764,21 @@ pub fn export_split(
             Err(e) => failure = Some(e),
         }
     };
+    let mut segments = SegmentBuilder::default();
     for path in data_files(&options.data_dir)? {
         corpus::for_each(
             &path.to_string_lossy(),
             |c| {
                 if model::is_dev(&c.id) {
+                    segments.offer(&c);
                     write_dev(crate::eval::decoy_as_contact(c), &mut summary);
                 }
             },
             |_| bad_lines += 1,
         )?;
+    }
+    for c in segments.finish() {
+        write_dev(c, &mut summary);
     }
     for path in extra_dev {
         corpus::for_each(

@@ -388,7 +388,20 @@ fn export_split_writes_the_trainers_windows_and_the_dev_conversations_eval_score
             .filter(|k| model::is_dev(&format!("chat-{k}")))
             .count();
     assert!(dev_groups < all_ids);
-    assert_eq!(corpus_dev.len(), dev_groups);
+    let (segments, chats): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = corpus_dev
+        .iter()
+        .partition(|c| c["id"].as_str().unwrap().contains("-segment-"));
+    assert_eq!(chats.len(), dev_groups);
+    // Every dev offender's chat is also there cut into segments, and only those.
+    let dev_offenders = (0..30)
+        .filter(|k| model::is_dev(&format!("pj-s{k}")))
+        .count();
+    assert!(segments.len() >= dev_offenders && dev_offenders > 0);
+    for c in &segments {
+        assert_eq!(c["source"], safedm::segments::SEGMENT_SOURCE);
+        assert_eq!(c["label"], "grooming");
+        assert_eq!(c["messages"].as_array().unwrap().len(), 1);
+    }
     // The extra file comes whole, after the corpora.
     assert_eq!(dev_lines.last().unwrap()["id"], "x1");
 }
