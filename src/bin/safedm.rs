@@ -382,15 +382,19 @@ fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> Exit
         Ok(e) => e,
         Err(code) => return code,
     };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // A closed pipe (`trace ... | head`) ends the run quietly instead of panicking in println!.
+    let mut write_failed = false;
     let clean = read_all(files, |c| {
-        if only.is_some_and(|needle| !c.id.contains(needle)) {
+        if write_failed || only.is_some_and(|needle| !c.id.contains(needle)) {
             return;
         }
-        println!(
+        let mut lines = vec![format!(
             "== {} ({})",
             c.id,
             c.label.as_deref().unwrap_or("unlabelled")
-        );
+        )];
         let mut state = engine.new_conversation();
         for (i, m) in c.messages.iter().enumerate() {
             let a = engine.observe(&mut state, m);
@@ -399,16 +403,20 @@ fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> Exit
                 .model
                 .as_ref()
                 .map_or(String::new(), |n| format!(" p={:.2}", n.probability));
-            println!(
+            lines.push(format!(
                 "{i:>3} {:<7} {:<5} {:>3}{model} [{}] {}",
                 format!("{:?}", m.role).to_lowercase(),
                 a.level.as_str(),
                 a.risk,
                 cues.join(","),
                 m.text
-            );
+            ));
         }
+        write_failed = lines.iter().any(|l| writeln!(out, "{l}").is_err());
     });
+    if out.flush().is_err() || write_failed {
+        return ExitCode::from(1);
+    }
     if clean {
         ExitCode::SUCCESS
     } else {
