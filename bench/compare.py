@@ -220,6 +220,10 @@ def evaluate(system, dev):
     pj = [r["score"] for r in rows if r["source"] == "perverted-justice"]
     pan = [r["score"] for r in rows if r["source"] == "pan12-benign-segment"]
     result["auc_pj_pan"] = roc_auc_score([1] * len(pj) + [0] * len(pan), pj + pan)
+    # The offender chats cut into PAN 2012-style segments against the benign segments: the same
+    # shape on both sides, so only what is said separates them.
+    seg = [r["score"] for r in rows if r["source"] == "pj-segments"]
+    result["auc_seg_pan"] = roc_auc_score([1] * len(seg) + [0] * len(pan), seg + pan) if seg else float("nan")
     for source in sorted({r["source"] for r in rows}):
         for grooming in (True, False):
             subset = [r for r in rows if r["source"] == source and r["grooming"] == grooming]
@@ -294,18 +298,20 @@ def criterion_rows():
 def report(systems, results, dev, seconds_total, criterion, split_line):
     speed_messages = sum(len(c["messages"]) for c in read_jsonl(os.path.join(SPLIT, "speed.jsonl")))
     lines = []
-    lines.append("| system | dev F0.5 at its best threshold | ROC-AUC | ROC-AUC offenders vs PAN 2012 benign | offenders alerted / worst benign-source false alerts | present-day grooming alerted / false alerts | median contact messages to alert (offenders) | messages per second, one core | start-up | model size | peak memory |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("| system | dev F0.5 at its best threshold | ROC-AUC | ROC-AUC offenders vs PAN 2012 benign | ROC-AUC offender segments vs PAN 2012 benign segments | offenders alerted / offender segments alerted / worst benign-source false alerts | present-day grooming alerted / false alerts | median contact messages to alert (offenders) | messages per second, one core | start-up | model size | peak memory |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, system in systems.items():
         r = results[name]
         src = r["sources"]
         worst = max((src[(s, False)]["rate"] for s in CORPUS_BENIGN if (s, False) in src), default=None)
         pj = src.get(("perverted-justice", True), {})
+        segments = src.get(("pj-segments", True), {})
         modern_g = src.get(("modern-handwritten", True), {})
         modern_b = src.get(("modern-handwritten", False), {})
         per_second = system["messages"] / statistics.median(system["seconds"])
         lines.append(
-            f"| {name} | {r['f05']:.3f} | {r['auc']:.3f} | {r['auc_pj_pan']:.3f} | {pct(pj.get('rate'))} / {pct(worst)} | "
+            f"| {name} | {r['f05']:.3f} | {r['auc']:.3f} | {r['auc_pj_pan']:.3f} | {r['auc_seg_pan']:.3f} | "
+            f"{pct(pj.get('rate'))} / {pct(segments.get('rate'))} / {pct(worst)} | "
             f"{pct(modern_g.get('rate'))} / {pct(modern_b.get('rate'))} | {pj.get('latency') if pj.get('latency') is not None else '-'} | "
             f"{per_second:,.0f} | {1000 * system['startup']:,.0f} ms | {system['size']} | {system['rss'] / 2**20:,.0f} MiB |"
         )

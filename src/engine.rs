@@ -123,12 +123,27 @@ impl Engine {
                 state.model_probability = None;
                 state.model_fingerprint = Some(fingerprint);
             }
-            let features = model.message_features(normalized.as_str(), &hits);
-            state.model_window.push(model.message_score(&features));
-            let excess = state.model_window.len().saturating_sub(model.header.window);
-            state.model_window.drain(..excess);
-            if let Some(p) = model.window_probability_of_scores(&state.model_window) {
-                state.model_probability = Some(p);
+            // A long text is read as the lines it would have been (see `features::pieces`); its
+            // probability is the highest of the windows ending at each piece, as if those lines
+            // had been sent one by one.
+            let pieces = crate::model::features::pieces(truncate(&message.text));
+            let mut highest: Option<f32> = None;
+            for piece in &pieces {
+                let features = if pieces.len() == 1 {
+                    model.message_features(normalized.as_str(), &hits)
+                } else {
+                    let normalized = normalize(piece);
+                    model.message_features(normalized.as_str(), &self.cues.find(&normalized))
+                };
+                state.model_window.push(model.message_score(&features));
+                let excess = state.model_window.len().saturating_sub(model.header.window);
+                state.model_window.drain(..excess);
+                if let Some(p) = model.window_probability_of_scores(&state.model_window) {
+                    highest = Some(highest.map_or(p, |h| h.max(p)));
+                }
+            }
+            if highest.is_some() {
+                state.model_probability = highest;
             }
         }
         if message.role == Role::Child && state.age_asked && state.child_age.is_none() {

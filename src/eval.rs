@@ -239,6 +239,7 @@ pub const SOURCE_ORDER: &[&str] = &[
     "chitchat",
     "modern-handwritten",
     "perverted-justice",
+    "pj-segments",
 ];
 
 fn order_key(name: &str) -> (usize, &str) {

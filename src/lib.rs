@@ -35,6 +35,8 @@ pub mod corpus;
 #[cfg(feature = "cli")]
 pub mod eval;
 #[cfg(feature = "cli")]
+pub mod segments;
+#[cfg(feature = "cli")]
 pub mod train;
 #[cfg(feature = "wasm")]
 pub mod wasm;

@@ -181,3 +181,26 @@ fn eval_reports_per_source_and_overall() {
         "{text}"
     );
 }
+
+/// Regression: `safedm trace FILE | head` panicked in `println!` once the reader went away.
+#[test]
+fn trace_into_a_closed_pipe_stops_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    let many: String = (0..400)
+        .map(|i| GROOMING.replace("\"g1\"", &format!("\"g{i}\"")) + "\n")
+        .collect();
+    std::fs::write(&path, many).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_safedm"))
+        .args(["trace", path.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing: close the pipe at once, as `head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -388,7 +388,59 @@ fn export_split_writes_the_trainers_windows_and_the_dev_conversations_eval_score
             .filter(|k| model::is_dev(&format!("chat-{k}")))
             .count();
     assert!(dev_groups < all_ids);
-    assert_eq!(corpus_dev.len(), dev_groups);
+    let (segments, chats): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = corpus_dev
+        .iter()
+        .partition(|c| c["id"].as_str().unwrap().contains("-segment-"));
+    assert_eq!(chats.len(), dev_groups);
+    // Every dev offender's chat is also there cut into segments, and only those.
+    let dev_offenders = (0..30)
+        .filter(|k| model::is_dev(&format!("pj-s{k}")))
+        .count();
+    assert!(segments.len() >= dev_offenders && dev_offenders > 0);
+    for c in &segments {
+        assert_eq!(c["source"], safedm::segments::SEGMENT_SOURCE);
+        assert_eq!(c["label"], "grooming");
+        assert_eq!(c["messages"].as_array().unwrap().len(), 1);
+    }
     // The extra file comes whole, after the corpora.
     assert_eq!(dev_lines.last().unwrap()["id"], "x1");
+}
+
+/// A PAN 2012-style segment (a stretch of chat pasted as one text) is read as the lines it
+/// would have been: its probability is the highest the model gives while those pieces arrive
+/// one by one, and it fills the window like them. Without the cut it is one outsized item.
+#[test]
+fn a_long_text_scores_as_its_pieces_sent_as_lines() {
+    let lines = [
+        "hey how was school today",
+        "you seem so mature for your age honestly",
+        "are your parents home tonight or working late",
+        "dont tell anyone we talk ok its our secret",
+        "add me on snap its more private there",
+        "send me a pic of you when you can",
+        "i could drive over and pick you up saturday",
+    ];
+    let long: String = lines.repeat(3).join(" ");
+    let pieces = safedm::model::features::pieces(&long);
+    assert!(pieces.len() > 8, "{}", pieces.len());
+    let engine = Engine::new(Config::default()).unwrap();
+    let mut one = engine.new_conversation();
+    let whole = engine.observe(&mut one, &Message::new("0", Role::Unknown, long.as_str()));
+    let mut many = engine.new_conversation();
+    let highest = pieces
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            engine
+                .observe(&mut many, &Message::new(i.to_string(), Role::Unknown, *p))
+                .model
+                .map(|m| m.probability)
+        })
+        .fold(0f32, f32::max);
+    let p = whole
+        .model
+        .expect("a long text gives the model enough")
+        .probability;
+    assert!((p - highest).abs() < 1e-6, "{p} vs {highest}");
+    assert_eq!(one.model_window, many.model_window);
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use safedm::corpus::{self, Conversation};
 use safedm::eval::{self, EvalReport};
 use safedm::model::{self, Model};
+use safedm::segments::SegmentBuilder;
 use safedm::{Config, Engine, Scoring, Sensitivity};
 use std::io::Write;
 use std::process::ExitCode;
@@ -324,8 +325,7 @@ fn evaluate(
         .iter()
         .map(|(_, scoring)| base.clone().with_scoring(*scoring))
         .collect();
-    let clean = read_all(files, |c| {
-        let c = eval::decoy_as_contact(c);
+    let mut score_one = |c: Conversation| {
         let source = c.source.clone().unwrap_or_default();
         if dev_only && model::CORPUS_SOURCES.contains(&source.as_str()) && !model::is_dev(&c.id) {
             return;
@@ -341,7 +341,17 @@ fn evaluate(
                 seconds,
             );
         }
+    };
+    // The offender chats are also scored cut into PAN 2012-style segments (see
+    // safedm::segments), the positive twin of the benign segments.
+    let mut segments = SegmentBuilder::default();
+    let clean = read_all(files, |c| {
+        segments.offer(&c);
+        score_one(eval::decoy_as_contact(c));
     });
+    for c in segments.finish() {
+        score_one(c);
+    }
     let multi = reports.len() > 1;
     for (name, report) in &mut reports {
         report.finish();
@@ -372,15 +382,19 @@ fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> Exit
         Ok(e) => e,
         Err(code) => return code,
     };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // A closed pipe (`trace ... | head`) ends the run quietly instead of panicking in println!.
+    let mut write_failed = false;
     let clean = read_all(files, |c| {
-        if only.is_some_and(|needle| !c.id.contains(needle)) {
+        if write_failed || only.is_some_and(|needle| !c.id.contains(needle)) {
             return;
         }
-        println!(
+        let mut lines = vec![format!(
             "== {} ({})",
             c.id,
             c.label.as_deref().unwrap_or("unlabelled")
-        );
+        )];
         let mut state = engine.new_conversation();
         for (i, m) in c.messages.iter().enumerate() {
             let a = engine.observe(&mut state, m);
@@ -389,16 +403,20 @@ fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> Exit
                 .model
                 .as_ref()
                 .map_or(String::new(), |n| format!(" p={:.2}", n.probability));
-            println!(
+            lines.push(format!(
                 "{i:>3} {:<7} {:<5} {:>3}{model} [{}] {}",
                 format!("{:?}", m.role).to_lowercase(),
                 a.level.as_str(),
                 a.risk,
                 cues.join(","),
                 m.text
-            );
+            ));
         }
+        write_failed = lines.iter().any(|l| writeln!(out, "{l}").is_err());
     });
+    if out.flush().is_err() || write_failed {
+        return ExitCode::from(1);
+    }
     if clean {
         ExitCode::SUCCESS
     } else {

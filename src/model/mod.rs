@@ -30,12 +30,15 @@ pub const CORPUS_SOURCES: &[&str] = &[
     "chitchat",
     "irc-ubuntu",
     "pan12-benign-segment",
+    "pj-segments",
 ];
 
-/// The group a conversation is split by: an offender's contact stream and its decoy stream
-/// (`<offender id>-decoy-…`) share one, so one offender never lands on both sides.
+/// The group a conversation is split by: an offender's contact stream, its decoy stream
+/// (`<offender id>-decoy-…`) and its segments (`<offender id>-segment-…`, see
+/// [`crate::segments`]) share one, so one offender never lands on both sides.
 pub fn split_group(id: &str) -> &str {
-    id.find("-decoy-").map_or(id, |i| &id[..i])
+    let cut = |marker: &str| id.find(marker).unwrap_or(id.len());
+    &id[..cut("-decoy-").min(cut("-segment-"))]
 }
 
 /// Whether a conversation id falls in the dev split (one group in five, by a stable hash).
@@ -448,6 +451,7 @@ mod tests {
         for i in 0..200 {
             let id = format!("pj-{i}");
             assert_eq!(is_dev(&id), is_dev(&format!("{id}-decoy-officer_x")));
+            assert_eq!(is_dev(&id), is_dev(&format!("{id}-segment-3")));
         }
         let dev = (0..1000).filter(|i| is_dev(&format!("c{i}"))).count();
         assert!((150..250).contains(&dev), "{dev}");
