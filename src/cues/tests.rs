@@ -229,7 +229,9 @@ fn german_and_spanish_rows_fire() {
         (
             Category::Flattery,
             "du bist so reif für dein Alter",
-            "reif für dein Alter",
+            // Two German flattery rows match here ("du bist so reif", "reif für dein Alter"), and
+            // overlapping hits of one category are one cue over the union of their spans.
+            "du bist so reif für dein Alter",
         ),
         (
             Category::AgeProbe,
