@@ -224,9 +224,11 @@ impl Engine {
                 return (risk, levels.level(risk), None);
             }
         };
+        // Rounded down: the levels must follow the probability thresholds chosen on dev, and a
+        // probability just below `alert` (risk 64.6 at balanced) must not round up into it.
         let model_risk = model
             .risk(probability, sensitivity)
-            .round()
+            .floor()
             .clamp(0.0, 100.0) as u8;
         let t = model.header.thresholds.of(sensitivity);
         let risk = match self.scoring {

@@ -444,3 +444,41 @@ fn a_long_text_scores_as_its_pieces_sent_as_lines() {
     assert!((p - highest).abs() < 1e-6, "{p} vs {highest}");
     assert_eq!(one.model_window, many.model_window);
 }
+
+/// Regression: the model's risk was rounded, so a probability just below the `alert` threshold
+/// (risk 64.6 at balanced) rounded up to 65 and alerted: one decoy stream on dev did.
+#[test]
+fn a_probability_just_below_the_alert_threshold_does_not_alert() {
+    let mut m = embedded();
+    m.weights.iter_mut().for_each(|w| *w = 0);
+    let t = safedm::model::ModelThresholds {
+        watch: 0.5,
+        warn: 0.6,
+        alert: 0.7,
+    };
+    m.header.thresholds.balanced = t;
+    let levels_for = |p: f32| {
+        let mut m = m.clone();
+        m.header.bias = (p / (1.0 - p)).ln();
+        let engine = Engine::new(Config::default())
+            .unwrap()
+            .with_model(Some(m))
+            .with_scoring(safedm::Scoring::ModelOnly);
+        let mut state = engine.new_conversation();
+        let line =
+            "the bus leaves at eight tomorrow so bring your lunch and your coat and the tickets";
+        (0..12)
+            .map(|i| {
+                engine
+                    .observe(
+                        &mut state,
+                        &Message::new(i.to_string(), Role::Contact, line),
+                    )
+                    .level
+            })
+            .max()
+            .unwrap()
+    };
+    assert_eq!(levels_for(0.6995), safedm::Level::Warn);
+    assert_eq!(levels_for(0.7005), safedm::Level::Alert);
+}
