@@ -151,11 +151,12 @@ test('managed_schema.json covers exactly the settings an administrator may force
   assert.deepEqual(schema.properties.sensitivity.enum, ['relaxed', 'balanced', 'strict']);
 });
 
-test('i18n: en, de and es have the same messages, and every key the pages ask for exists', () => {
+test('i18n: en, de, es and nl have the same messages, and every key the pages ask for exists', () => {
   const load = (l) => JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
   const en = load('en');
   assert.equal(manifest.default_locale, 'en');
-  for (const l of ['de', 'es']) {
+  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'nl']);
+  for (const l of ['de', 'es', 'nl']) {
     const other = load(l);
     assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
     for (const [k, v] of Object.entries(other)) {
