@@ -1,5 +1,5 @@
 // Every string a person reads on the extension's pages goes through chrome.i18n (_locales/en,
-// de, es). `t(key, subs)` returns the message, or the key itself if it is missing (a test checks
+// de, es, nl; the child's alert, a content script, calls chrome.i18n itself). `t(key, subs)` returns the message, or the key itself if it is missing (a test checks
 // that none is). `localize(root)` fills elements marked data-i18n="key" (as text, never HTML)
 // and data-i18n-attr="attr:key" (for placeholder, aria-label, title).
 export function t(key, subs) {

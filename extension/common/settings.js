@@ -21,6 +21,9 @@ export const SENSITIVITIES = Object.freeze(['relaxed', 'balanced', 'strict']);
 /** Who is told about a warn/alert: the child in the page, the parent, or both. */
 export const AUDIENCES = Object.freeze(['child', 'parent', 'both']);
 
+/** Countries with their own help lines in the child's alert (content/alert.js HELP), and 'other'. */
+export const REGIONS = Object.freeze(['GB', 'US', 'DE', 'AT', 'ES', 'NL', 'other']);
+
 /** The child's age band, and the age the engine assumes for each (the band's lower end). */
 export const AGE_BANDS = Object.freeze(['under10', '10-12', '13-15', '16-17']);
 export const AGE_OF_BAND = Object.freeze({ under10: 9, '10-12': 10, '13-15': 13, '16-17': 16 });
@@ -43,7 +46,7 @@ export const DEFAULTS = Object.freeze({
   notifyOnThisDevice: true,
   /** Sites watched; a site set to false is ignored by the content script. */
   sites: Object.freeze(Object.fromEntries(SITES.map((s) => [s, true]))),
-  /** Help lines for the child: 'auto' follows the browser locale; or 'GB', 'US', 'other'. */
+  /** Help lines for the child: 'auto' follows the browser locale's country; or one of REGIONS. */
   region: 'auto',
   /** Most alert-log entries kept (oldest dropped first). */
   maxLogEntries: 500,
@@ -81,7 +84,7 @@ export function validateSettings(input) {
   take('ageBand', (v) => AGE_BANDS.includes(v));
   take('audience', (v) => AUDIENCES.includes(v));
   take('notifyOnThisDevice', (v) => typeof v === 'boolean');
-  take('region', (v) => ['auto', 'GB', 'US', 'other'].includes(v));
+  take('region', (v) => v === 'auto' || REGIONS.includes(v));
   take('maxLogEntries', (v) => isInt(v) && v >= 10 && v <= 10000);
   take('evidence', (v) => typeof v === 'boolean');
   take('lockMinutes', (v) => isInt(v) && v >= 1 && v <= 60);

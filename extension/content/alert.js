@@ -11,30 +11,53 @@
 (() => {
   const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || {});
 
-  const HELP = {
-    GB: [
-      { name: 'Childline', text: 'Free and private, any time, for anyone under 19. Call 0800 1111 or chat online.', href: 'https://www.childline.org.uk/', link: 'childline.org.uk' },
-      { name: 'CEOP (part of the police)', text: 'Tell CEOP if someone online is making you feel worried or uncomfortable.', href: 'https://www.ceop.police.uk/ceop-reporting/', link: 'Report to CEOP' },
-      { name: 'In danger right now?', text: 'Call 999.' },
-    ],
-    US: [
-      { name: 'NCMEC CyberTipline', text: 'Tell the CyberTipline if someone online is asking you for things that make you uncomfortable. Call 1-800-843-5678.', href: 'https://report.cybertip.org/', link: 'report.cybertip.org' },
-      { name: 'In danger right now?', text: 'Call 911.' },
-    ],
-  };
-  HELP.other = [...HELP.GB.slice(0, 2), HELP.US[0], { name: 'In danger right now?', text: 'Call your local emergency number.' }];
+  /** A message of the extension's locale (_locales/<ui language>/messages.json). */
+  const t = (key, subs) =>
+    chrome.i18n.getMessage(key, subs === undefined ? undefined : [].concat(subs).map(String)) || key;
 
-  /** 'GB', 'US' or 'other', from the setting or else the browser's languages. */
+  // Help lines by country. name/text/linkText are message keys (each localised); `link` is a
+  // site's address as shown; numbers live in the messages, next to the words that explain them.
+  const EMERGENCY = 'childAlert_help_emergency_name';
+  const LINES = {
+    childline: { name: 'childAlert_help_childline_name', text: 'childAlert_help_childline_text', href: 'https://www.childline.org.uk/', link: 'childline.org.uk' },
+    ceop: { name: 'childAlert_help_ceop_name', text: 'childAlert_help_ceop_text', href: 'https://www.ceop.police.uk/ceop-reporting/', linkText: 'childAlert_help_ceop_link' },
+    cybertip: { name: 'childAlert_help_cybertip_name', text: 'childAlert_help_cybertip_text', href: 'https://report.cybertip.org/', link: 'report.cybertip.org' },
+    nummergegenkummer: { name: 'childAlert_help_nummergegenkummer_name', text: 'childAlert_help_nummergegenkummer_text', href: 'https://www.nummergegenkummer.de/', link: 'nummergegenkummer.de' },
+    rataufdraht: { name: 'childAlert_help_rataufdraht_name', text: 'childAlert_help_rataufdraht_text', href: 'https://www.rataufdraht.at/', link: 'rataufdraht.at' },
+    anar: { name: 'childAlert_help_anar_name', text: 'childAlert_help_anar_text', href: 'https://www.anar.org/', link: 'anar.org' },
+    kindertelefoon: { name: 'childAlert_help_kindertelefoon_name', text: 'childAlert_help_kindertelefoon_text', href: 'https://www.kindertelefoon.nl/', link: 'kindertelefoon.nl' },
+    helpwanted: { name: 'childAlert_help_helpwanted_name', text: 'childAlert_help_helpwanted_text', href: 'https://www.helpwanted.nl/', link: 'helpwanted.nl' },
+  };
+  const call = (number) => ({ name: EMERGENCY, text: 'childAlert_help_emergency_call', subs: number });
+  const HELP = {
+    GB: [LINES.childline, LINES.ceop, call('999')],
+    US: [LINES.cybertip, call('911')],
+    DE: [LINES.nummergegenkummer, { name: EMERGENCY, text: 'childAlert_help_emergency_police', subs: ['110', '112'] }],
+    AT: [LINES.rataufdraht, call('112')],
+    ES: [LINES.anar, call('112')],
+    NL: [LINES.kindertelefoon, LINES.helpwanted, call('112')],
+    other: [LINES.childline, LINES.ceop, LINES.cybertip, { name: EMERGENCY, text: 'childAlert_help_emergency_local' }],
+  };
+  SafeDM.HELP_REGIONS = Object.keys(HELP);
+
+  /**
+   * A key of HELP, from the setting ('auto' or a region) or else the country of the browser's
+   * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other'.
+   */
   SafeDM.region = (setting) => {
-    if (setting === 'GB' || setting === 'US' || setting === 'other') return setting;
+    if (setting !== 'auto' && Object.hasOwn(HELP, setting)) return setting;
     const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
     for (const l of langs) {
-      const r = l.split('-')[1];
-      if (r && /^(GB|UK)$/i.test(r)) return 'GB';
-      if (r && /^US$/i.test(r)) return 'US';
+      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
+      const r = country === 'UK' ? 'GB' : country;
+      if (r && Object.hasOwn(HELP, r)) return r;
     }
     return 'other';
   };
+
+  /** What was noticed, in the child's words: the message for the category, else the engine's. */
+  const reasonText = (r) =>
+    (/^[a-z_]{1,40}$/.test(String(r.category)) && chrome.i18n.getMessage(`childAlert_reason_${r.category}`)) || r.child || '';
 
   const CSS = `
     :host { all: initial; }
@@ -112,7 +135,8 @@
   /**
    * Shows (or replaces) the alert.
    * alert: {site, siteLabel, contact, level, summary, reasons: [{child}], help: [steps], quote,
-   *         region: 'GB'|'US'|'other'}; dismissed(): called on "I'm OK".
+   *         region: 'auto' or a key of HELP}; dismissed(): called on "I'm OK".
+   * Every word comes from _locales (the browser's language); the help lines from the region.
    */
   SafeDM.showAlert = (alert, dismissed) => {
     ensureHost();
@@ -121,20 +145,22 @@
       SafeDM.hideAlert();
       if (onDismiss) onDismiss();
     };
-    const who = alert.contact ? `your chat with ${alert.contact}` : 'this chat';
-    const where = alert.siteLabel ? ` on ${alert.siteLabel}` : '';
-    const reasons = (alert.reasons || []).map((r) => r.child).filter(Boolean);
+    const noticed = alert.contact
+      ? alert.siteLabel ? t('childAlert_noticedWithOn', [alert.contact, alert.siteLabel]) : t('childAlert_noticedWith', alert.contact)
+      : alert.siteLabel ? t('childAlert_noticedOn', alert.siteLabel) : t('childAlert_noticed');
+    // The two strongest reasons (the engine's own summary names the same two, in English only).
+    const reasons = (alert.reasons || []).map(reasonText).filter(Boolean).slice(0, 2);
     const helpPanel = el('div', { class: 'panel', id: 'safedm-help', hidden: true },
-      el('p', {}, el('strong', {}, `Blocking and reporting${where}`)),
+      el('p', {}, el('strong', {}, alert.siteLabel ? t('childAlert_blockTitleOn', alert.siteLabel) : t('childAlert_blockTitle'))),
       el('ul', {}, (alert.help || []).map((s) => el('li', {}, s))),
-      el('p', {}, 'Blocking is always OK. They will not be told that SafeDM noticed anything.'),
+      el('p', {}, t('childAlert_blockNote')),
     );
     const region = SafeDM.region(alert.region);
-    const talkPanel = el('div', { class: 'panel', id: 'safedm-talk', hidden: true },
-      el('p', {}, 'You can talk to a parent, a teacher or another adult you trust. You are not in trouble.'),
+    const talkPanel = el('div', { class: 'panel', id: 'safedm-talk', hidden: true, 'data-region': region },
+      el('p', {}, t('childAlert_talkIntro')),
       HELP[region].map((h) => el('p', {},
-        el('strong', {}, h.name), ' ', h.text, ' ',
-        h.href ? el('a', { href: h.href, target: '_blank', rel: 'noopener noreferrer' }, h.link) : null,
+        el('strong', {}, t(h.name)), ' ', t(h.text, h.subs), ' ',
+        h.href ? el('a', { href: h.href, target: '_blank', rel: 'noopener noreferrer' }, h.linkText ? t(h.linkText) : h.link) : null,
       )),
     );
     const toggle = (panel, button, other, otherButton) => () => {
@@ -147,9 +173,9 @@
         card.scrollTop = card.scrollHeight; // show the panel (no focus move, no page scroll)
       }
     };
-    const okButton = el('button', { type: 'button', class: 'primary', on: { click: close } }, "I'm OK");
-    const helpButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-help' }, 'Show me how to block and report');
-    const talkButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-talk' }, 'Talk to someone');
+    const okButton = el('button', { type: 'button', class: 'primary', on: { click: close } }, t('childAlert_ok'));
+    const helpButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-help' }, t('childAlert_blockButton'));
+    const talkButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-talk' }, t('childAlert_talkButton'));
     helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton));
     talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton));
 
@@ -157,20 +183,18 @@
     card = el('div', {
       class: 'card wrap', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-title', 'aria-describedby': 'safedm-desc',
-      'data-level': alert.level || '',
+      'data-level': alert.level || '', lang: t('childAlert_lang'),
       on: { keydown: (e) => { if (e.key === 'Escape') close(); } },
     },
-      el('button', { type: 'button', class: 'close', 'aria-label': 'Close the SafeDM message', on: { click: close } }, '\u00d7'),
-      el('h2', { id: 'safedm-title' }, 'SafeDM: let\u2019s pause for a moment'),
+      el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: close } }, '\u00d7'),
+      el('h2', { id: 'safedm-title' }, t('childAlert_title')),
       el('div', { id: 'safedm-desc', 'aria-live': 'polite' },
-        el('p', {}, `SafeDM noticed something in ${who}${where}.`),
-        // What was noticed: the engine's one-sentence summary, else its reasons.
-        alert.summary
-          ? el('p', {}, el('strong', {}, alert.summary))
-          : reasons.length ? el('ul', {}, reasons.slice(0, 3).map((r) => el('li', {}, r))) : null,
-        alert.quote ? el('p', { class: 'quote' }, `Their message: \u201c${alert.quote}\u201d`) : null,
-        el('p', {}, 'People who ask for these things online are sometimes not who they say they are. You have done nothing wrong.'),
-        el('p', {}, 'You don\u2019t have to reply. Keep your photos, address and school to yourself, and stay on this app. You can block them and tell an adult you trust.'),
+        el('p', {}, noticed),
+        // What was noticed: the strongest reasons, in the child's words.
+        reasons.length ? el('ul', {}, reasons.map((r) => el('li', {}, el('strong', {}, r)))) : null,
+        alert.quote ? el('p', { class: 'quote' }, t('childAlert_quote', alert.quote)) : null,
+        el('p', {}, t('childAlert_notWhoTheySay')),
+        el('p', {}, t('childAlert_whatToDo')),
       ),
       el('div', { class: 'buttons' }, okButton, helpButton, talkButton),
       helpPanel,

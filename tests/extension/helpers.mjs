@@ -74,8 +74,11 @@ function fixtureFor(url) {
  * Launches Chromium with the extension. Every request of the context (pages, extension pages,
  * the service worker) is recorded; the fixture documents are the only ones answered, anything
  * else is aborted and counted as a violation.
+ * `locale`: the pages' languages (navigator.languages, so the alert's help-line country).
+ * `lang`: the browser's UI language, which chrome.i18n follows (the extension's words). Debian's
+ * Chromium on Linux takes it from --lang (here the LANGUAGE/LANG environment did not change it).
  */
-export async function launch({ locale = 'en-GB', dir = null } = {}) {
+export async function launch({ locale = 'en-GB', lang = null, dir = null } = {}) {
   if (!fs.existsSync(path.join(EXT, 'manifest.json'))) throw new Error('run `make extension` first');
   // `dir`: an existing profile (a browser restart on the same profile); else a fresh one.
   dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'safedm-pw-'));
@@ -86,7 +89,7 @@ export async function launch({ locale = 'en-GB', dir = null } = {}) {
     viewport: { width: 1200, height: 800 },
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage',
+      '--disable-dev-shm-usage', ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`],
   });
   const requests = [];
@@ -241,6 +244,58 @@ export async function readAlert(page) {
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * The alert's DOM, read over CDP through its closed shadow root: every node under the
+ * <safedm-alert> host as {type: 'element'|'text'|'shadow'|other nodeType, name, attrs, text}.
+ */
+export async function alertDom(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const find = (n) => (n.localName === 'safedm-alert' ? n : (n.children || []).map(find).find(Boolean) || null);
+    const host = find(root);
+    if (!host) return null;
+    const out = [];
+    const walk = (n) => {
+      const type = { 1: 'element', 3: 'text', 11: 'shadow' }[n.nodeType] || n.nodeType;
+      const attrs = {};
+      for (let i = 0; i < (n.attributes || []).length; i += 2) attrs[n.attributes[i]] = n.attributes[i + 1];
+      out.push({ type, name: n.localName || n.nodeName, attrs, text: n.nodeType === 3 ? n.nodeValue : undefined });
+      for (const c of [...(n.shadowRoots || []), ...(n.children || [])]) walk(c);
+    };
+    walk(host);
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * Checks an alertDom(): a closed-shadow-root card made of the elements alert.js creates and text
+ * nodes, nothing parsed from HTML (no img, script, iframe, event-handler attributes), links to
+ * https only; its card has the given `lang` and help-line `region`, and `texts` are whole text
+ * nodes of it.
+ */
+export function assertAlertTextOnly(dom, { lang, region, texts = [] }) {
+  if (!dom) throw new Error('no alert in the page');
+  const allowed = new Set(['safedm-alert', 'style', 'div', 'button', 'h2', 'p', 'strong', 'ul', 'li', 'a']);
+  const fail = (why) => { throw new Error(`alert DOM: ${why}`); };
+  if (dom[1].type !== 'shadow') fail('no shadow root');
+  for (const n of dom) {
+    if (n.type === 'element') {
+      if (!allowed.has(n.name)) fail(`unexpected <${n.name}>`);
+      for (const a of Object.keys(n.attrs)) if (/^on/i.test(a)) fail(`event attribute ${a}`);
+      if (n.name === 'a' && !/^https:\/\//.test(n.attrs.href)) fail(`link ${n.attrs.href}`);
+    } else if (n.type !== 'text' && n.type !== 'shadow') fail(`node type ${n.type}`);
+  }
+  const card = dom.find((n) => n.attrs.role === 'alertdialog');
+  if (!card || !lang.test(card.attrs.lang || '')) fail(`card lang ${card && card.attrs.lang}`);
+  const talk = dom.find((n) => n.attrs.id === 'safedm-talk');
+  if (!talk || talk.attrs['data-region'] !== region) fail(`region ${talk && talk.attrs['data-region']}`);
+  const textNodes = dom.filter((n) => n.type === 'text').map((n) => n.text);
+  for (const x of texts) if (!textNodes.includes(x)) fail(`no text node "${x}"`);
 }
 
 /** Waits for the alert (or returns null after `timeout`). */

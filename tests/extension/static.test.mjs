@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.mjs';
 import {
-  DEFAULTS, SITES, validateSettings, managedOverrides, isTrusted, engineConfig,
+  DEFAULTS, SITES, REGIONS, validateSettings, managedOverrides, isTrusted, engineConfig,
 } from '../../extension/common/settings.js';
 import { StorageQueue, convKey } from '../../extension/background/store.js';
 
@@ -151,13 +151,15 @@ test('managed_schema.json covers exactly the settings an administrator may force
   assert.deepEqual(schema.properties.sensitivity.enum, ['relaxed', 'balanced', 'strict']);
 });
 
-test('i18n: en, de and es have the same messages, and every key the pages ask for exists', () => {
+test('i18n: en, de, es and nl have the same messages, and every key the pages and the alert ask for exists', () => {
   const load = (l) => JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
   const en = load('en');
   assert.equal(manifest.default_locale, 'en');
-  for (const l of ['de', 'es']) {
+  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'nl']);
+  for (const l of ['de', 'es', 'nl']) {
     const other = load(l);
     assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
+    assert.equal(other.childAlert_lang.message, l, `${l}: the alert's lang attribute`);
     for (const [k, v] of Object.entries(other)) {
       assert.ok(v.message.trim(), `${l}.${k} not empty`);
       assert.equal((v.message.match(/\$\d/g) || []).sort().join(), (en[k].message.match(/\$\d/g) || []).sort().join(), `${l}.${k} substitutions`);
@@ -169,10 +171,48 @@ test('i18n: en, de and es have the same messages, and every key the pages ask fo
   const asked = new Set([...pages.matchAll(/\bt\('([A-Za-z0-9_]+)'/g), ...pages.matchAll(/data-i18n="([A-Za-z0-9_]+)"/g)].map((m) => m[1]));
   for (const k of ['age_under10', 'age_10_12', 'age_13_15', 'age_16_17', 'audience_child_hint', 'sens_strict_hint',
     'stage_exclusivity', 'tamper_reenabled', 'tamper_settings_changed', 'tamper_reset', 'linkCeop', 'linkCybertip', 'reportTime']) asked.add(k);
-  // A translated reason for every category the engine can give (src/explain.rs).
+  // The child's alert: every childAlert_ key named in alert.js (its t() calls and its HELP table).
+  const alertSrc = fs.readFileSync(path.join(EXT_SRC, 'content/alert.js'), 'utf8');
+  const alertKeys = [...alertSrc.matchAll(/'(childAlert_[A-Za-z0-9_]+)'/g)].map((m) => m[1]);
+  assert.ok(alertKeys.length >= 20, 'alert.js asks for its words by key');
+  for (const k of alertKeys) asked.add(k);
+  // A translated reason for every category the engine can give (src/explain.rs), for the parent
+  // (reason_) and for the child (childAlert_reason_, whose English is the engine's own sentence).
   const explain = fs.readFileSync(path.join(ROOT, 'src/explain.rs'), 'utf8');
   const cats = [...new Set([...explain.matchAll(/Category::([A-Za-z]+) => \(/g)].map((m) => m[1]))];
   assert.ok(cats.length >= 10);
-  for (const c of cats) asked.add(`reason_${c.replace(/[A-Z]/g, (x, i) => (i ? '_' : '') + x.toLowerCase())}`);
+  for (const c of cats) {
+    const snake = c.replace(/[A-Z]/g, (x, i) => (i ? '_' : '') + x.toLowerCase());
+    asked.add(`reason_${snake}`);
+    asked.add(`childAlert_reason_${snake}`);
+    const child = new RegExp(`Category::${c} => \\(\\s*"[^"]*",\\s*"([^"]*)",`).exec(explain)[1];
+    assert.equal(en[`childAlert_reason_${snake}`].message, child, `childAlert_reason_${snake} is the engine's sentence`);
+  }
   for (const k of asked) assert.ok(en[k], `message ${k} exists in _locales/en`);
+  // Every childAlert_ message is used (no stale words for the child).
+  for (const k of Object.keys(en).filter((x) => x.startsWith('childAlert_') && !x.startsWith('childAlert_reason_'))) {
+    assert.ok(alertKeys.includes(k), `${k} is used by alert.js`);
+  }
+});
+
+test('child alert: help lines for each region the settings accept, with their numbers', () => {
+  const alertSrc = fs.readFileSync(path.join(EXT_SRC, 'content/alert.js'), 'utf8');
+  const help = /const HELP = \{([\s\S]*?)\n {2}\};/.exec(alertSrc)[1];
+  const regions = [...help.matchAll(/^ {4}([A-Za-z]+):/gm)].map((m) => m[1]);
+  assert.deepEqual(regions.sort(), [...REGIONS].sort(), 'alert.js HELP and settings REGIONS agree');
+  const schema = JSON.parse(fs.readFileSync(path.join(EXT_SRC, 'managed_schema.json'), 'utf8'));
+  assert.deepEqual(schema.properties.region.enum, ['auto', ...REGIONS]);
+  for (const r of REGIONS) assert.equal(validateSettings({ ...DEFAULTS, region: r }).settings.region, r);
+  assert.equal(validateSettings({ ...DEFAULTS, region: 'FR' }).settings.region, 'auto');
+  // The numbers are in every language's text (a translation must not lose or change them).
+  const numbers = {
+    childline: ['0800 1111'], cybertip: ['1-800-843-5678'], nummergegenkummer: ['116 111'], rataufdraht: ['147'],
+    anar: ['900 20 20 10'], kindertelefoon: ['0800-0432'],
+  };
+  for (const l of ['en', 'de', 'es', 'nl']) {
+    const msgs = JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
+    for (const [line, nums] of Object.entries(numbers)) {
+      for (const n of nums) assert.ok(msgs[`childAlert_help_${line}_text`].message.includes(n), `${l} ${line}: ${n}`);
+    }
+  }
 });
