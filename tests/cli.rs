@@ -204,3 +204,45 @@ fn trace_into_a_closed_pipe_stops_without_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `eval` cuts the offender chats it is given into PAN 2012-style segments and reports them as
+/// their own grooming source, beside the streams (see src/segments.rs).
+#[test]
+fn eval_adds_the_offender_chats_cut_into_segments() {
+    let lines: Vec<String> = (0..120)
+        .map(|i| format!(r#"{{"role":"contact","text":"line {i} of the contact and some words"}}"#))
+        .collect();
+    let decoy: Vec<String> = (0..80)
+        .map(|i| format!(r#"{{"role":"child","text":"reply {i} from the decoy"}}"#))
+        .collect();
+    let input = format!(
+        "{}\n{}\n{}\n",
+        format!(
+            r#"{{"id":"pj-a","source":"perverted-justice","label":"grooming","messages":[{}]}}"#,
+            lines.join(",")
+        ),
+        format!(
+            r#"{{"id":"pj-a-decoy-x","source":"perverted-justice-decoy","label":"grooming","messages":[{}]}}"#,
+            decoy.join(",")
+        ),
+        BENIGN.replace(r#""id":"b1""#, r#""id":"b1","label":"benign""#)
+    );
+    let out = safedm(&["eval", "--json", "-"], Some(&input));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let segments = &report["sources"][safedm::segments::SEGMENT_SOURCE];
+    assert_eq!(segments["grooming"], safedm::segments::SEGMENTS_PER_CHAT);
+    assert_eq!(segments["benign"], 0);
+    assert_eq!(report["sources"]["perverted-justice"]["conversations"], 1);
+    assert_eq!(report["sources"]["pj-decoys-as-contact"]["benign"], 1);
+    // Without offender chats there are no segments.
+    let plain = safedm(&["eval", "--json", "-"], Some(BENIGN));
+    let report: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(report["sources"]
+        .get(safedm::segments::SEGMENT_SOURCE)
+        .is_none());
+}
