@@ -15,7 +15,11 @@ fn safedm(args: &[&str], stdin: Option<&str>) -> Output {
         .unwrap();
     let mut input = child.stdin.take().unwrap();
     if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
+        // A run that rejects its arguments exits before reading: the pipe is then closed, and
+        // that is the case under test, not a failure (it made this test flaky).
+        if let Err(e) = input.write_all(text.as_bytes()) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
     }
     drop(input);
     child.wait_with_output().unwrap()
@@ -215,18 +219,16 @@ fn eval_adds_the_offender_chats_cut_into_segments() {
     let decoy: Vec<String> = (0..80)
         .map(|i| format!(r#"{{"role":"child","text":"reply {i} from the decoy"}}"#))
         .collect();
-    let input = format!(
-        "{}\n{}\n{}\n",
-        format!(
-            r#"{{"id":"pj-a","source":"perverted-justice","label":"grooming","messages":[{}]}}"#,
-            lines.join(",")
-        ),
-        format!(
-            r#"{{"id":"pj-a-decoy-x","source":"perverted-justice-decoy","label":"grooming","messages":[{}]}}"#,
-            decoy.join(",")
-        ),
-        BENIGN.replace(r#""id":"b1""#, r#""id":"b1","label":"benign""#)
+    let offender = format!(
+        r#"{{"id":"pj-a","source":"perverted-justice","label":"grooming","messages":[{}]}}"#,
+        lines.join(",")
     );
+    let decoys = format!(
+        r#"{{"id":"pj-a-decoy-x","source":"perverted-justice-decoy","label":"grooming","messages":[{}]}}"#,
+        decoy.join(",")
+    );
+    let benign = BENIGN.replace(r#""id":"b1""#, r#""id":"b1","label":"benign""#);
+    let input = format!("{offender}\n{decoys}\n{benign}\n");
     let out = safedm(&["eval", "--json", "-"], Some(&input));
     assert!(
         out.status.success(),
