@@ -1,8 +1,8 @@
 //! Dutch through the public engine: phrases in teens' chat Dutch and in the plainer Dutch of
 //! machine translation must give their category, ordinary Dutch family, school and gaming lines
 //! must not give a strong cue, a Dutch grooming conversation must alert and a Dutch family one
-//! must stay below `warn`. All lines are our own, short and non-explicit. Every test here fails if
-//! `nl.cues` is missing from the cue tables.
+//! must stay below `warn`. All lines are our own, short and non-explicit. The phrase table and the
+//! grooming conversation fail if `nl.cues` is missing from the cue tables.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
