@@ -19,7 +19,8 @@
 //! accents, look-alikes and fullwidth forms to ASCII, and ASCII classes keep regex's Unicode
 //! tables (about 90 KB) out of the WebAssembly.
 //! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the
-//! last is a capture group for a stated age, used by `age_statement` rows).
+//! last is a capture group for a stated age, used by `age_statement` rows), and for Dutch `{JE}`,
+//! `{JOUW}`, `{OUDERS}`, `{FOTO}` and `{FF}` (any run of filler words: `ff`, `even`, `maar`...).
 
 use crate::error::{Error, ErrorKind};
 use crate::normalize::Normalized;
@@ -190,6 +191,21 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     (
         "{PIC}",
         "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?)",
+    ),
+    // Dutch. Formal `u` is normalised to `you`.
+    ("{JE}", "(?:je|jij|jou|you)"),
+    ("{JOUW}", "(?:je|jouw|uw)"),
+    (
+        "{OUDERS}",
+        "(?:ouders|moeder|vader|mama|papa|mam|pap|ma|pa)",
+    ),
+    (
+        "{FOTO}",
+        "(?:fotos?|fotootje|selfies?|filmpjes?|videos?|pictures?|plaatjes?|snaps?)",
+    ),
+    (
+        "{FF}",
+        "(?:(?:ff|even|eens|es|s|maar|dan|gewoon|nu|snel|wel|nog|straks|daarna|alvast|meteen|een keer|binnenkort|alsjeblieft|aub|please) )*",
     ),
 ];
 

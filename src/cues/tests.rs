@@ -376,7 +376,7 @@ fn dutch_rows_fire() {
         (
             Category::Gifts,
             "Ik kan je een cadeaukaart geven.",
-            "Ik kan je een cadeaukaart geven",
+            "Ik kan je een cadeaukaart",
         ),
         (
             Category::RiskCheck,
