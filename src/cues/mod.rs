@@ -1,7 +1,7 @@
 //! Interpretable cue detectors: what in a message looks like a step of grooming.
 //!
-//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues` beside
-//! this file), embedded at compile time and compiled once into a [`regex::RegexSet`] that finds
+//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`
+//! beside this file), embedded at compile time and compiled once into a [`regex::RegexSet`] that finds
 //! which patterns match a normalised message in one pass, plus one [`regex::Regex`] per pattern for
 //! the spans. A table looks like this:
 //!
@@ -19,7 +19,8 @@
 //! accents, look-alikes and fullwidth forms to ASCII, and ASCII classes keep regex's Unicode
 //! tables (about 90 KB) out of the WebAssembly.
 //! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the
-//! last is a capture group for a stated age, used by `age_statement` rows).
+//! last is a capture group for a stated age, used by `age_statement` rows), and for Dutch `{JE}`,
+//! `{JOUW}`, `{OUDERS}`, `{FOTO}` and `{FF}` (any run of filler words: `ff`, `even`, `maar`...).
 
 use crate::error::{Error, ErrorKind};
 use crate::normalize::Normalized;
@@ -156,6 +157,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("en", include_str!("en.cues")),
     ("de", include_str!("de.cues")),
     ("es", include_str!("es.cues")),
+    ("nl", include_str!("nl.cues")),
 ];
 
 /// One row of a table after placeholder expansion.
@@ -190,9 +192,25 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
         "{PIC}",
         "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?)",
     ),
+    // Dutch. Formal `u` is normalised to `you`.
+    ("{JE}", "(?:je|jij|jou|you)"),
+    ("{JOUW}", "(?:je|jouw|uw)"),
+    (
+        "{OUDERS}",
+        "(?:ouders|moeder|vader|mama|papa|mam|pap|ma|pa)",
+    ),
+    (
+        "{FOTO}",
+        "(?:fotos?|fotootje|selfies?|filmpjes?|videos?|pictures?|plaatjes?|snaps?)",
+    ),
+    (
+        "{FF}",
+        "(?:(?:ff|even|eens|es|s|maar|dan|gewoon|nu|snel|wel|nog|straks|daarna|alvast|meteen|een keer|binnenkort|alsjeblieft|aub|please) )*",
+    ),
 ];
 
-/// Number words accepted as ages in `{AGE}`, with their values (English, German, Spanish).
+/// Number words accepted as ages in `{AGE}`, with their values (English, German, Spanish, Dutch;
+/// Dutch `elf` is the German one).
 pub(crate) const AGE_WORDS: &[(&str, u8)] = &[
     ("nine", 9),
     ("ten", 10),
@@ -235,6 +253,20 @@ pub(crate) const AGE_WORDS: &[(&str, u8)] = &[
     ("veinte", 20),
     ("treinta", 30),
     ("cuarenta", 40),
+    ("negen", 9),
+    ("tien", 10),
+    ("twaalf", 12),
+    ("dertien", 13),
+    ("veertien", 14),
+    ("vijftien", 15),
+    ("zestien", 16),
+    ("zeventien", 17),
+    ("achttien", 18),
+    ("negentien", 19),
+    ("twintig", 20),
+    ("dertig", 30),
+    ("veertig", 40),
+    ("vijftig", 50),
 ];
 
 fn age_group() -> String {
@@ -394,11 +426,70 @@ fn parse_table(lang: &str, text: &str, age: &str, rows: &mut Vec<Row>) -> Result
 
 /// Words that, right after a number, show it is not an age ("I'm 5 minutes away").
 const NOT_AGE_UNITS: &[&str] = &[
-    "min", "mins", "minute", "minutes", "hour", "hours", "hrs", "sec", "secs", "seconds", "day",
-    "days", "week", "weeks", "month", "months", "mile", "miles", "km", "k", "percent", "pounds",
-    "lbs", "kg", "kilos", "dollars", "bucks", "euros", "euro", "quid", "am", "pm", "oclock",
-    "feet", "ft", "foot", "cm", "inches", "inch", "times", "points", "pts", "%", "minuten",
-    "stunden", "minutos", "horas", "uhr", "grad", "degrees", "stars", "levels", "level", "items",
+    "min",
+    "mins",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "hrs",
+    "sec",
+    "secs",
+    "seconds",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "mile",
+    "miles",
+    "km",
+    "k",
+    "percent",
+    "pounds",
+    "lbs",
+    "kg",
+    "kilos",
+    "dollars",
+    "bucks",
+    "euros",
+    "euro",
+    "quid",
+    "am",
+    "pm",
+    "oclock",
+    "feet",
+    "ft",
+    "foot",
+    "cm",
+    "inches",
+    "inch",
+    "times",
+    "points",
+    "pts",
+    "%",
+    "minuten",
+    "stunden",
+    "minutos",
+    "horas",
+    "uhr",
+    "grad",
+    "degrees",
+    "stars",
+    "levels",
+    "level",
+    "items",
+    "uur",
+    "uurtje",
+    "minuutjes",
+    "minuutje",
+    "kwartier",
+    "dagen",
+    "weken",
+    "maanden",
+    "keer",
+    "procent",
 ];
 
 fn parse_age(word: &str) -> Option<u8> {

@@ -282,6 +282,12 @@ fn stated_ages_are_extracted_and_units_are_not_ages() {
     assert_eq!(age_of("i'm 5 minutes away"), Vec::<u8>::new());
     assert_eq!(age_of("i am 2"), Vec::<u8>::new());
     assert_eq!(age_of("32 m here"), vec![32]);
+    assert_eq!(age_of("Ik ben 35 jaar oud"), vec![35]);
+    assert_eq!(age_of("ik ben dertien"), vec![13]);
+    assert_eq!(age_of("ik word 14 in mei"), vec![14]);
+    assert_eq!(age_of("ik ben 10 minuten te laat"), Vec::<u8>::new());
+    assert_eq!(age_of("ik ben 2 uur weg"), Vec::<u8>::new());
+    assert_eq!(age_of("ik ben om 8 uur thuis"), Vec::<u8>::new());
 }
 
 /// Named regression cases: innocent lines that share words with cues.
@@ -307,6 +313,221 @@ fn vetoes_and_innocent_lookalikes() {
     );
     none_of("i'm 5 minutes away", Category::AgeStatement);
     none_of("my snapshot of the sunset", Category::PrivateChannel);
+}
+
+/// The rows of the Dutch table alone, as listed in [`TABLES`].
+fn dutch_rows() -> Vec<Row> {
+    let (_, text) = TABLES
+        .iter()
+        .find(|(lang, _)| *lang == "nl")
+        .expect("nl.cues is in TABLES");
+    let mut rows = Vec::new();
+    parse_table("nl", text, &age_group(), &mut rows).expect("nl.cues parses");
+    rows
+}
+
+/// The Dutch table is loaded and has rows of its own for every category: this goes red if `nl.cues`
+/// is dropped from [`TABLES`] or loses a category.
+#[test]
+fn dutch_table_is_loaded_and_covers_every_category() {
+    let rows = dutch_rows();
+    for &category in Category::ALL {
+        assert!(
+            rows.iter().any(|r| r.category == category && !r.veto),
+            "nl.cues has no rows for {category:?}"
+        );
+    }
+}
+
+/// Dutch rows, in teens' chat Dutch and in the plainer Dutch of machine translation, with the text
+/// each hit must cover. (category, message, evidence span)
+#[test]
+fn dutch_rows_fire() {
+    let set = cues();
+    let cases: &[(Category, &str, &str)] = &[
+        (Category::AgeProbe, "Hoe oud ben je?", "Hoe oud ben je"),
+        (Category::AgeProbe, "hoe oud b je", "hoe oud b je"),
+        (Category::AgeProbe, "Hoe oud bent u?", "Hoe oud bent u"),
+        (
+            Category::AgeProbe,
+            "Wat is je leeftijd?",
+            "Wat is je leeftijd",
+        ),
+        (
+            Category::AgeStatement,
+            "Ik ben 35 jaar oud.",
+            "Ik ben 35 jaar oud",
+        ),
+        (Category::AgeStatement, "14 en jij?", "14 en jij"),
+        (
+            Category::PersonalInfo,
+            "Op welke school zit je?",
+            "Op welke school zit je",
+        ),
+        (Category::PersonalInfo, "waar woon je", "waar woon je"),
+        (Category::PersonalInfo, "wat is je adres", "wat is je adres"),
+        (
+            Category::Flattery,
+            "Je bent erg volwassen voor je leeftijd.",
+            "Je bent erg volwassen voor je leeftijd",
+        ),
+        (
+            Category::Flattery,
+            "je bent niet zoals andere meisjes",
+            "niet zoals andere meisjes",
+        ),
+        (
+            Category::Gifts,
+            "ik koop robux voor je",
+            "ik koop robux voor je",
+        ),
+        (
+            Category::Gifts,
+            "Ik kan je een cadeaukaart geven.",
+            "Ik kan je een cadeaukaart",
+        ),
+        (
+            Category::RiskCheck,
+            "Zijn je ouders thuis?",
+            "Zijn je ouders thuis",
+        ),
+        (
+            Category::RiskCheck,
+            "zitten je ouders thuis",
+            "zitten je ouders thuis",
+        ),
+        (
+            Category::RiskCheck,
+            "ben je alleen thuis?",
+            "ben je alleen thuis",
+        ),
+        (
+            Category::RiskCheck,
+            "Controleren je ouders je telefoon?",
+            "Controleren je ouders je telefoon",
+        ),
+        (
+            Category::Isolation,
+            "Ik ben de enige die je echt begrijpt.",
+            "Ik ben de enige die je echt begrijpt",
+        ),
+        (
+            Category::Secrecy,
+            "Vertel het aan niemand.",
+            "Vertel het aan niemand",
+        ),
+        (
+            Category::Secrecy,
+            "ff niet tegen je ouders zeggen he",
+            "niet tegen je ouders zeggen",
+        ),
+        (
+            Category::Secrecy,
+            "Wis onze berichten.",
+            "Wis onze berichten",
+        ),
+        (
+            Category::Secrecy,
+            "verwijder ff de chat",
+            "verwijder ff de chat",
+        ),
+        (
+            Category::PrivateChannel,
+            "voeg me ff toe op sn4p",
+            "voeg me ff toe op sn4p",
+        ),
+        (
+            Category::PrivateChannel,
+            "Heb je WhatsApp?",
+            "Heb je WhatsApp",
+        ),
+        (Category::PrivateChannel, "geef me je 06", "geef me je 06"),
+        (Category::ImageRequest, "stuur een foto", "stuur een foto"),
+        (
+            Category::ImageRequest,
+            "Heb je een webcam?",
+            "Heb je een webcam",
+        ),
+        (
+            Category::Meeting,
+            "Kunnen we elkaar ontmoeten?",
+            "Kunnen we elkaar ontmoeten",
+        ),
+        (Category::Meeting, "ik haal je op", "ik haal je op"),
+        (Category::Sexual, "wat heb je nu aan?", "wat heb je nu aan?"),
+        (
+            Category::Coercion,
+            "ik stuur je foto's naar je ouders",
+            "ik stuur je foto's naar je ouders",
+        ),
+        (
+            Category::AgeGap,
+            "Stoort mijn leeftijd je?",
+            "Stoort mijn leeftijd je",
+        ),
+    ];
+    let missed: Vec<String> = cases
+        .iter()
+        .filter_map(|&(category, text, evidence)| {
+            let hits = found(&set, text);
+            (!hits.iter().any(|(c, e)| *c == category && e == evidence)).then(|| {
+                format!("{text:?}: expected {category:?} over {evidence:?}, found {hits:?}")
+            })
+        })
+        .collect();
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// Named regression cases for Dutch: family and school lines that share words with the Dutch rows.
+#[test]
+fn dutch_innocent_lookalikes() {
+    let set = cues();
+    let none_of = |text: &str, category: Category| assert_not_found(&set, category, text);
+    // A family surprise is not secrecy.
+    none_of(
+        "zeg het niet tegen je vader, het is een verrassing voor zijn verjaardag",
+        Category::Secrecy,
+    );
+    // A grandparent asking for the parent is not checking who is watching.
+    none_of(
+        "zijn je ouders thuis? ik wil ze even bellen",
+        Category::RiskCheck,
+    );
+    // "alleen" is also "only".
+    none_of("ben je alleen maar aan het gamen?", Category::RiskCheck);
+    // Photos of things.
+    none_of("stuur me een foto van je rapport", Category::ImageRequest);
+    none_of(
+        "stuur even een foto van de boodschappenlijst",
+        Category::ImageRequest,
+    );
+    // "wat heb je aan huiswerk" asks about homework.
+    none_of("wat heb je aan huiswerk vandaag?", Category::Sexual);
+    // Sending the holiday photos to grandma is not a threat.
+    none_of("ik ga je foto's naar oma sturen", Category::Coercion);
+    // Gaming on Discord is not moving off the platform.
+    none_of(
+        "wil je vanavond op discord gamen?",
+        Category::PrivateChannel,
+    );
+    // A match is not a meeting.
+    none_of("zullen we afspreken voor de wedstrijd?", Category::Meeting);
+    // Words German shares (`melden`, `geheim`, `andere`) are in no Dutch row or veto: Dutch
+    // must not change what the German table finds.
+    let dutch = dutch_rows();
+    for german in [
+        "ich meld mich über whatsapp",
+        "bis sonntag ist es geheim",
+        "schick mir fotos in andere outfits",
+    ] {
+        let normalized = normalize(german);
+        let matching: Vec<&str> = dutch
+            .iter()
+            .filter(|r| r.regex.is_match(normalized.as_str()))
+            .map(|r| r.regex.as_str())
+            .collect();
+        assert!(matching.is_empty(), "{german:?}: Dutch rows {matching:?}");
+    }
 }
 
 /// Inner letters of each word turned to leetspeak (`mature` → `m4tur3`).
@@ -361,7 +582,7 @@ fn spaced(text: &str, sep: char) -> String {
     text.replacen(longest, &split, 1)
 }
 
-/// One plain phrase per category (and per language for a few); every evasion of it must still
+/// One plain phrase per category (and per language for a few, for Dutch every one); every evasion of it must still
 /// fire, with the evidence span covering the whole evaded phrase.
 #[test]
 fn every_category_survives_every_evasion() {
@@ -384,6 +605,20 @@ fn every_category_survives_every_evasion() {
         (Category::Secrecy, "unser kleines geheimnis"),
         (Category::RiskCheck, "estas sola en casa"),
         (Category::PrivateChannel, "pasame tu numero"),
+        // Dutch, one phrase per category.
+        (Category::AgeProbe, "hoe oud ben jij"),
+        (Category::PersonalInfo, "op welke school zit je"),
+        (Category::Flattery, "je bent zo volwassen voor je leeftijd"),
+        (Category::Gifts, "ik koop robux voor je"),
+        (Category::RiskCheck, "zijn je ouders thuis"),
+        (Category::Isolation, "je ouders begrijpen je niet"),
+        (Category::Secrecy, "vertel het aan niemand"),
+        (Category::PrivateChannel, "voeg me toe op snapchat"),
+        (Category::ImageRequest, "zet je camera aan"),
+        (Category::Meeting, "zullen we afspreken"),
+        (Category::Sexual, "wat heb je aan"),
+        (Category::Coercion, "je bent me iets schuldig"),
+        (Category::AgeGap, "leeftijd is maar een getal"),
     ];
     for &(category, plain) in phrases {
         for variant in [
