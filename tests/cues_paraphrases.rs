@@ -156,7 +156,10 @@ const GROOMING: &[(&str, Category)] = {
         ("this app is too public", PrivateChannel),
         ("hmu on sc", PrivateChannel),
         ("i'll send u my discord", PrivateChannel),
-        ("make a second account so ur parents cant see", PrivateChannel),
+        (
+            "make a second account so ur parents cant see",
+            PrivateChannel,
+        ),
         ("u on whatsapp?", PrivateChannel),
         ("drop ur insta", PrivateChannel),
         // image_request
@@ -234,7 +237,10 @@ const GROOMING: &[(&str, Category)] = {
         ("the age gap doesnt matter", AgeGap),
         ("i'm older but we really click", AgeGap),
         ("does my age scare u", AgeGap),
-        ("i usually dont talk to younger girls but ur different", AgeGap),
+        (
+            "i usually dont talk to younger girls but ur different",
+            AgeGap,
+        ),
         ("age gaps are normal", AgeGap),
         ("when ur 18 it wont matter", AgeGap),
         ("dont let the age difference scare u", AgeGap),
