@@ -18,8 +18,9 @@
 //! word character, nor a digit of another script a digit. Normalisation has already folded
 //! accents, look-alikes and fullwidth forms to ASCII, and ASCII classes keep regex's Unicode
 //! tables (about 90 KB) out of the WebAssembly.
-//! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the
-//! last is a capture group for a stated age, used by `age_statement` rows), and for Dutch `{JE}`,
+//! Placeholders keep tables short: `{YOU}`, `{YOUR}`, `{YOURE}` ("you are" as chat spells it:
+//! `you are`, `youre`, `your`, `you`), `{PARENT}`, `{APP}`, `{PIC}`, `{AGE}` (the last is a
+//! capture group for a stated age, used by `age_statement` rows), and for Dutch `{JE}`,
 //! `{JOUW}`, `{OUDERS}`, `{FOTO}` and `{FF}` (any run of filler words: `ff`, `even`, `maar`...).
 
 use crate::error::{Error, ErrorKind};
@@ -180,6 +181,8 @@ pub struct CueSet {
 const PLACEHOLDERS: &[(&str, &str)] = &[
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
+    // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
+    ("{YOURE}", "(?:you are|youre|your|you)"),
     (
         "{PARENT}",
         "(?:parents?|mum|mom|mommy|mummy|mam|mother|dad|daddy|father|folks|step ?(?:mum|mom|dad)|family|grandparents?|gran|grandma|nan)",
