@@ -332,6 +332,9 @@ const ORDINARY: &[&str] = &[
     "i'll gift you a skin for carrying me",
     "gg you're cracked at this game",
     "wanna duo later",
+    // Regression: a German private_channel row (`private[nr]? (gruppe|server|chat)`) fired on
+    // this English line; it now needs the German ending (`privaten server`).
+    "join my private server, the code is in the group",
     // gifts 0.3 (`robux`): the currency named alone.
     "thanks for the robux bro",
     "add me on epic, same name as here",
