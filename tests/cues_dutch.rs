@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use safedm::{Category, Config, Engine, Level, Message, Role, Sensitivity};
+use safedm::{Category, Config, Engine, Level, Sensitivity};
 
 fn balanced() -> Engine {
     Engine::new(Config::default()).unwrap()
@@ -163,23 +163,8 @@ fn ordinary_dutch_lines_give_no_strong_cue() {
     assert!(strong.is_empty(), "{}", strong.join("\n"));
 }
 
-/// (role, text) pairs, `c` for contact and `k` for the child ("kid").
-type Script = &'static [(char, &'static str)];
-
-fn play(engine: &Engine, script: Script) -> (Level, Vec<safedm::Assessment>) {
-    let mut state = engine.new_conversation();
-    let mut out = Vec::new();
-    for (i, (who, text)) in script.iter().enumerate() {
-        let role = match who {
-            'c' => Role::Contact,
-            'k' => Role::Child,
-            _ => Role::Unknown,
-        };
-        out.push(engine.observe(&mut state, &Message::new(format!("m{i}"), role, *text)));
-    }
-    let peak = out.iter().map(|a| a.level).max().unwrap_or(Level::None);
-    (peak, out)
-}
+mod common;
+use common::{play, Script};
 
 /// A stranger: flattery, the age question, parents home?, secrecy, Snapchat, a photo, a meeting.
 const DUTCH_GROOMING: Script = &[

@@ -1746,22 +1746,37 @@ fn english_phrases_hit_their_category() {
     );
 }
 
-#[test]
-fn german_translations_hit_the_english_category() {
+/// The translations in one language (`pick` takes its column) that miss their row's category,
+/// plus the translator-only phrases of that language (Spanish ones start with `¿`).
+fn missed_translations(
+    pick: fn(&(&'static str, &'static str, &'static str, Category)) -> &'static str,
+    spanish: bool,
+) -> Vec<String> {
     let engine = engine();
     let mut missed: Vec<String> = PARITY
         .iter()
-        .filter(|(_, de, _, cat)| !categories(&engine, de).iter().any(|(c, _)| c == cat))
-        .map(|(en, de, _, cat)| format!("{cat:?}: {de:?} (from {en:?})"))
+        .filter(|row| {
+            !categories(&engine, pick(row))
+                .iter()
+                .any(|(c, _)| *c == row.3)
+        })
+        .map(|row| format!("{:?}: {:?} (from {:?})", row.3, pick(row), row.0))
         .collect();
     missed.extend(
         TRANSLATOR_ONLY
             .iter()
             .filter(|(text, cat)| {
-                !text.starts_with('¿') && !categories(&engine, text).iter().any(|(c, _)| c == cat)
+                text.starts_with('¿') == spanish
+                    && !categories(&engine, text).iter().any(|(c, _)| c == cat)
             })
             .map(|(text, cat)| format!("{cat:?}: {text:?}")),
     );
+    missed
+}
+
+#[test]
+fn german_translations_hit_the_english_category() {
+    let missed = missed_translations(|row| row.1, false);
     assert!(
         missed.is_empty(),
         "German translations missed:\n{}",
@@ -1771,20 +1786,7 @@ fn german_translations_hit_the_english_category() {
 
 #[test]
 fn spanish_translations_hit_the_english_category() {
-    let engine = engine();
-    let mut missed: Vec<String> = PARITY
-        .iter()
-        .filter(|(_, _, es, cat)| !categories(&engine, es).iter().any(|(c, _)| c == cat))
-        .map(|(en, _, es, cat)| format!("{cat:?}: {es:?} (from {en:?})"))
-        .collect();
-    missed.extend(
-        TRANSLATOR_ONLY
-            .iter()
-            .filter(|(text, cat)| {
-                text.starts_with('¿') && !categories(&engine, text).iter().any(|(c, _)| c == cat)
-            })
-            .map(|(text, cat)| format!("{cat:?}: {text:?}")),
-    );
+    let missed = missed_translations(|row| row.2, true);
     assert!(
         missed.is_empty(),
         "Spanish translations missed:\n{}",
