@@ -25,6 +25,17 @@ fn safedm(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `safedm eval --json -` over `input`: it must succeed; its report.
+fn eval_json(input: &str) -> serde_json::Value {
+    let out = safedm(&["eval", "--json", "-"], Some(input));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn lines(out: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -161,13 +172,7 @@ fn eval_reports_per_source_and_overall() {
             r#""id":"b1","source":"mine","label":"benign""#
         )
     );
-    let out = safedm(&["eval", "--json", "-"], Some(&input));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = eval_json(&input);
     let mine = &report["sources"]["mine"];
     assert_eq!(mine["conversations"], 2);
     assert_eq!(mine["grooming"], 1);
@@ -229,21 +234,14 @@ fn eval_adds_the_offender_chats_cut_into_segments() {
     );
     let benign = BENIGN.replace(r#""id":"b1""#, r#""id":"b1","label":"benign""#);
     let input = format!("{offender}\n{decoys}\n{benign}\n");
-    let out = safedm(&["eval", "--json", "-"], Some(&input));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = eval_json(&input);
     let segments = &report["sources"][safedm::segments::SEGMENT_SOURCE];
     assert_eq!(segments["grooming"], safedm::segments::SEGMENTS_PER_CHAT);
     assert_eq!(segments["benign"], 0);
     assert_eq!(report["sources"]["perverted-justice"]["conversations"], 1);
     assert_eq!(report["sources"]["pj-decoys-as-contact"]["benign"], 1);
     // Without offender chats there are no segments.
-    let plain = safedm(&["eval", "--json", "-"], Some(BENIGN));
-    let report: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let report = eval_json(BENIGN);
     assert!(report["sources"]
         .get(safedm::segments::SEGMENT_SOURCE)
         .is_none());

@@ -1803,27 +1803,26 @@ fn strong_hits(engine: &Engine, text: &str) -> Vec<(Category, f32)> {
         .collect()
 }
 
-#[test]
-fn ordinary_german_lines_give_no_strong_cue() {
+/// The lines of `lines` that hit a category above 0.4, with their hits.
+fn strong_lines(lines: &[&str]) -> Vec<String> {
     let engine = engine();
-    let strong: Vec<String> = BENIGN_DE
+    lines
         .iter()
         .map(|t| (t, strong_hits(&engine, t)))
         .filter(|(_, h)| !h.is_empty())
         .map(|(t, h)| format!("{t:?}: {h:?}"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn ordinary_german_lines_give_no_strong_cue() {
+    let strong = strong_lines(BENIGN_DE);
     assert!(strong.is_empty(), "{}", strong.join("\n"));
 }
 
 #[test]
 fn ordinary_spanish_lines_give_no_strong_cue() {
-    let engine = engine();
-    let strong: Vec<String> = BENIGN_ES
-        .iter()
-        .map(|t| (t, strong_hits(&engine, t)))
-        .filter(|(_, h)| !h.is_empty())
-        .map(|(t, h)| format!("{t:?}: {h:?}"))
-        .collect();
+    let strong = strong_lines(BENIGN_ES);
     assert!(strong.is_empty(), "{}", strong.join("\n"));
 }
 
