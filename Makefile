@@ -24,10 +24,10 @@ demo: www
 
 ## Build the engine and score the bundled example conversations on the command line.
 score-examples: build
-	./target/release/safedm score examples/conversations.jsonl
+	./target/release/safedm score lab/examples/conversations.jsonl
 
 build:
-	$(CARGO) build --release --locked
+	$(CARGO) build --release --locked -p safedm-lab --bin safedm
 
 ## Everything CI runs: formatting, lints, unit and integration tests, the WebAssembly bindings in
 ## Node, native-vs-WASM parity, the playground in headless Chromium, and the browser extension
@@ -36,13 +36,12 @@ test: lint unit test-wasm test-parity test-www test-extension
 
 lint: wasm-tools
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --locked --all-targets -- -D warnings
-	$(CARGO) clippy --locked --lib --test wasm --target $(WASM_TARGET) --no-default-features \
-		--features wasm -- -D warnings
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --locked -p safedm-web --lib --test wasm --target $(WASM_TARGET) -- -D warnings
 
 unit:
-	$(CARGO) test --locked --all-targets
-	$(CARGO) test --locked --doc
+	$(CARGO) test --locked --workspace --all-targets
+	$(CARGO) test --locked --workspace --doc
 
 ## The cue-only evaluation over the shared corpora (needs ../shared/data).
 eval: build
@@ -51,17 +50,17 @@ eval: build
 ## Retrain the learned scorer from ../shared/data into src/model/weights.bin (about a minute).
 ## Same data and seed give the same bytes; commit the file with the data it names.
 model:
-	$(CARGO) build --locked --profile fast
+	$(CARGO) build --locked --profile fast -p safedm-lab --bin safedm
 	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
 
 ## Regenerate src/unicode_tables.rs from the Unicode crates (dev-dependencies); a unit test fails
 ## when the committed file is stale, e.g. after those crates are upgraded.
 unicode-tables:
-	$(CARGO) run --locked --release --example gen_unicode_tables
+	$(CARGO) run --locked --release -p safedm-lab --example gen_unicode_tables
 
 ## Cue-only, model-only and combined side by side on the dev split (hard negatives first).
 eval-dev:
-	$(CARGO) build --locked --profile fast
+	$(CARGO) build --locked --profile fast -p safedm-lab --bin safedm
 	for s in relaxed balanced strict; do \
 	  ./target/fast/safedm eval --split dev --ablate all --sensitivity $$s ../shared/data/*.jsonl.gz tests/conversations/modern_dev.jsonl; \
 	done
@@ -83,10 +82,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## rustc opt-level s with wasm-opt -Os gzips smallest (measured: 353 KB gz against 365 KB for z
 ## with -Oz, 375+ for 3 or 2; -Oz is smaller raw but gzips worse).
 wasm: wasm-tools node_modules/.package-lock.json
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=s $(CARGO) build --release --locked --lib \
-		--target $(WASM_TARGET) --no-default-features --features wasm
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=s $(CARGO) build --release --locked -p safedm-web --lib \
+		--target $(WASM_TARGET)
 	rm -rf pkg
-	wasm-bindgen target/$(WASM_TARGET)/release/safedm.wasm --out-dir pkg --target web \
+	wasm-bindgen target/$(WASM_TARGET)/release/safedm_web.wasm --out-dir pkg --out-name safedm --target web \
 		--remove-name-section --remove-producers-section
 	$(WASM_OPT) -Os pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
 	printf '{\n  "name": "safedm",\n  "version": "%s",\n  "type": "module",\n  "main": "safedm.js",\n  "types": "safedm.d.ts"\n}\n' \
@@ -100,12 +99,11 @@ wasm: wasm-tools node_modules/.package-lock.json
 test-wasm: wasm-tools
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-		$(CARGO) test --release --locked --target $(WASM_TARGET) --no-default-features \
-		--features wasm --test wasm
+		$(CARGO) test --release --locked -p safedm-web --target $(WASM_TARGET) --test wasm
 
 ## The same conversations scored natively (CLI) and through pkg/ in Node must agree.
 test-parity: build wasm
-	$(CARGO) build --release --locked --example trace
+	$(CARGO) build --release --locked -p safedm-lab --example trace
 	$(NODE) --test tests/js/parity.test.mjs
 
 # --- Playground --------------------------------------------------------------------------------
@@ -130,7 +128,7 @@ test-www: www chromium node_modules/.package-lock.json
 ## (torch from PyPI brings its CUDA libraries: about 6 GB, 2 minutes, once).
 BENCH_VENV := bench/.venv
 bench: build wasm $(BENCH_VENV)/installed
-	$(CARGO) build --release --locked --example bench
+	$(CARGO) build --release --locked -p safedm-lab --example bench
 	test -x /usr/bin/time || { apt-get update && apt-get install -y time; }
 	HF_HUB_OFFLINE=1 $(BENCH_VENV)/bin/python bench/compare.py
 
@@ -142,7 +140,7 @@ $(BENCH_VENV)/installed: bench/requirements.txt
 
 ## What takes the space in the .wasm (needs `cargo install twiggy`).
 size: wasm
-	twiggy top -n 25 target/$(WASM_TARGET)/release/safedm.wasm
+	twiggy top -n 25 target/$(WASM_TARGET)/release/safedm_web.wasm
 
 # --- Browser extension (extension/) ------------------------------------------------------------
 EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -n1)

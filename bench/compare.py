@@ -362,7 +362,7 @@ weights as SafeDM's model.
   highest window probability), all grooming against all benign.
 - Messages per second: the speed sample ({speed_messages:,} messages, every second dev
   conversation's first 20, both sides, without the offender segments) on one thread, median of several runs in one process
-  after an untimed run (native: bench/native.rs, the CLI's library in-process, {NATIVE_PASSES}
+  after an untimed run (native: lab/examples/bench.rs, the CLI's library in-process, {NATIVE_PASSES}
   passes a run; WASM: 5 passes a run). Start-up: a
   process that loads the model and exits (native: `safedm score` on an empty file), median of
   {STARTUP_RUNS}. Peak memory: the process that scored all of dev, from GNU time.

@@ -34,5 +34,5 @@ export function conversationFiles() {
   const extra = fs.existsSync(dir)
     ? fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dir, f))
     : [];
-  return [path.join(ROOT, 'examples', 'conversations.jsonl'), ...extra];
+  return [path.join(ROOT, 'lab', 'examples', 'conversations.jsonl'), ...extra];
 }

@@ -1,10 +1,11 @@
 //! The engine: compiled cue tables plus a configuration, applied to conversation state.
 
 use crate::config::Config;
-use crate::conversation::{Assessment, ConversationState, Level, ModelNote, Thresholds};
+use crate::conversation::{Assessment, ConversationState, ModelNote};
 use crate::cues::{Category, CueHit, CueSet, Stage};
 use crate::error::Error;
 use crate::explain;
+use crate::level::{Level, Thresholds};
 use crate::message::{Message, Role};
 use crate::model::Model;
 use crate::normalize::normalize;
@@ -297,8 +298,13 @@ fn bare_age_answer(text: &str) -> Option<CueHit> {
     })
 }
 
-/// `text` cut to at most [`MAX_TEXT_BYTES`] at a character boundary.
-pub(crate) fn truncate(text: &str) -> &str {
+/// `text` cut to at most [`MAX_TEXT_BYTES`] at a character boundary, as the engine reads it
+/// (the trainer cuts training text the same way).
+///
+/// ```
+/// assert_eq!(safedm::engine::truncate("short"), "short");
+/// ```
+pub fn truncate(text: &str) -> &str {
     if text.len() <= MAX_TEXT_BYTES {
         return text;
     }

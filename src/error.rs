@@ -8,14 +8,10 @@ use std::fmt;
 pub enum ErrorKind {
     /// A configuration value is out of range or unknown (e.g. a child age of 200).
     InvalidConfig,
-    /// Input could not be parsed (a malformed JSON line, a wrong field type).
-    InvalidInput,
     /// Saved conversation state is from an incompatible version or is corrupt.
     InvalidState,
     /// A cue table in the source tree does not compile (a bug caught by the tests).
     InvalidCueTable,
-    /// Reading or writing a file failed.
-    Io,
     /// A weights file of the learned scorer is not valid.
     InvalidModel,
 }
@@ -51,10 +47,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.kind {
             ErrorKind::InvalidConfig => "invalid config",
-            ErrorKind::InvalidInput => "invalid input",
             ErrorKind::InvalidState => "invalid state",
             ErrorKind::InvalidCueTable => "invalid cue table",
-            ErrorKind::Io => "i/o error",
             ErrorKind::InvalidModel => "invalid model",
         };
         write!(f, "{kind}: {}", self.message)
@@ -62,9 +56,3 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::new(ErrorKind::Io, e.to_string())
-    }
-}

@@ -24,28 +24,19 @@ pub mod cues;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod level;
 pub mod message;
 pub mod model;
 pub mod normalize;
 #[rustfmt::skip]
 mod unicode_tables;
 
-#[cfg(feature = "cli")]
-pub mod corpus;
-#[cfg(feature = "cli")]
-pub mod eval;
-#[cfg(feature = "cli")]
-pub mod segments;
-#[cfg(feature = "cli")]
-pub mod train;
-#[cfg(feature = "wasm")]
-pub mod wasm;
-
 pub use config::{Config, Sensitivity};
-pub use conversation::{Assessment, ConversationState, Level, ModelNote, Reason};
+pub use conversation::{Assessment, ConversationState, ModelNote, Reason};
 pub use cues::{Category, CueHit, Stage};
 pub use engine::{Engine, Scoring};
 pub use error::{Error, ErrorKind};
+pub use level::{Level, Thresholds};
 pub use message::{Message, Role};
 
 /// The engine's version, as in `Cargo.toml`. Stored state records it.

@@ -559,7 +559,7 @@ fn squeeze_spaces(units: Vec<Unit>) -> Vec<Unit> {
 /// The generator of `src/unicode_tables.rs`, for the test that the committed file is current.
 #[cfg(test)]
 #[allow(dead_code)]
-#[path = "../examples/gen_unicode_tables.rs"]
+#[path = "../lab/examples/gen_unicode_tables.rs"]
 mod generator;
 
 #[cfg(test)]

@@ -22,30 +22,6 @@ pub const MAGIC: &[u8] = b"SAFEDM-MODEL 2\n";
 /// The weights embedded at build time (`make model` regenerates them).
 pub const EMBEDDED: &[u8] = include_bytes!("weights.bin");
 
-/// The sources of the training corpora, whose conversations are split into train and dev.
-pub const CORPUS_SOURCES: &[&str] = &[
-    "perverted-justice",
-    "perverted-justice-decoy",
-    "pj-decoys-as-contact",
-    "chitchat",
-    "irc-ubuntu",
-    "pan12-benign-segment",
-    "pj-segments",
-];
-
-/// The group a conversation is split by: an offender's contact stream, its decoy stream
-/// (`<offender id>-decoy-…`) and its segments (`<offender id>-segment-…`, see
-/// [`crate::segments`]) share one, so one offender never lands on both sides.
-pub fn split_group(id: &str) -> &str {
-    let cut = |marker: &str| id.find(marker).unwrap_or(id.len());
-    &id[..cut("-decoy-").min(cut("-segment-"))]
-}
-
-/// Whether a conversation id falls in the dev split (one group in five, by a stable hash).
-pub fn is_dev(id: &str) -> bool {
-    features::fnv1a(&[b"split", split_group(id).as_bytes()]) % 5 == 0
-}
-
 /// Probability thresholds of the model for one sensitivity (chosen on dev by the trainer).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelThresholds {
@@ -91,7 +67,7 @@ pub struct DataFile {
 /// A fixture scored by the trainer's in-memory model; the embedded model must agree exactly.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fixture {
-    /// Name of a fixture in [`fixtures`].
+    /// Name of one of the trainer's fixture windows.
     pub name: String,
     /// The in-memory model's probability.
     pub probability: f32,
@@ -274,7 +250,7 @@ impl Model {
     /// threshold of the sensitivity lands on the same level's risk threshold.
     pub fn risk(&self, probability: f32, sensitivity: Sensitivity) -> f32 {
         let t = self.header.thresholds.of(sensitivity);
-        let r = crate::conversation::Thresholds::of(sensitivity);
+        let r = crate::level::Thresholds::of(sensitivity);
         let knots = [
             (0.0f32, 0.0f32),
             (t.watch, f32::from(r.watch)),
@@ -299,40 +275,6 @@ impl Model {
 /// The logistic function.
 pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
-}
-
-/// Hand-written, non-explicit windows the trainer scores into the header, so a test can check
-/// that the embedded weights score them exactly as the trainer's in-memory model did.
-pub fn fixtures() -> Vec<(&'static str, Vec<&'static str>)> {
-    vec![
-        (
-            "pressure",
-            vec![
-                "how old are you",
-                "you seem really mature",
-                "are your parents home tonight",
-                "dont tell anyone we talk ok",
-                "add me on snap its more private",
-                "send me a pic of you",
-            ],
-        ),
-        (
-            "family",
-            vec![
-                "dinner is at six, can you set the table",
-                "grandma says hi and wants a photo of the cake",
-                "i will pick you up after practice",
-            ],
-        ),
-        (
-            "tech",
-            vec![
-                "did you try reinstalling the driver",
-                "check the log file after boot",
-                "which kernel version are you on",
-            ],
-        ),
-    ]
 }
 
 #[cfg(test)]
@@ -438,22 +380,10 @@ mod tests {
     #[test]
     fn risk_maps_thresholds_onto_levels() {
         let m = tiny();
-        let r = crate::conversation::Thresholds::of(Sensitivity::Balanced);
+        let r = crate::level::Thresholds::of(Sensitivity::Balanced);
         assert_eq!(m.risk(0.5, Sensitivity::Balanced), f32::from(r.warn));
         assert_eq!(m.risk(0.8, Sensitivity::Balanced), f32::from(r.alert));
         assert_eq!(m.risk(1.0, Sensitivity::Balanced), 100.0);
         assert!(m.risk(0.1, Sensitivity::Balanced) < f32::from(r.watch));
-    }
-
-    #[test]
-    fn split_keeps_an_offender_and_its_decoys_together() {
-        assert_eq!(split_group("pj-abc-decoy-officer_abc"), "pj-abc");
-        for i in 0..200 {
-            let id = format!("pj-{i}");
-            assert_eq!(is_dev(&id), is_dev(&format!("{id}-decoy-officer_x")));
-            assert_eq!(is_dev(&id), is_dev(&format!("{id}-segment-3")));
-        }
-        let dev = (0..1000).filter(|i| is_dev(&format!("c{i}"))).count();
-        assert!((150..250).contains(&dev), "{dev}");
     }
 }

@@ -1,4 +1,4 @@
-// Same answers everywhere: the conversations of examples/ and tests/conversations/ scored natively
+// Same answers everywhere: the conversations of lab/examples/ and tests/conversations/ scored natively
 // (the `safedm score` CLI and the per-message `trace` example) and as WebAssembly in Node through
 // pkg/ must give identical levels and risks. Run by `make test-parity`, which builds all three.
 import { test } from 'node:test';

@@ -2,7 +2,8 @@
 //! conversation per line, optionally gzipped; `-` is standard input.
 
 use crate::error::{Error, ErrorKind};
-use crate::message::Message;
+use crate::source::Source;
+use safedm::message::Message;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -31,6 +32,11 @@ impl Conversation {
             Some("benign") => Some(false),
             _ => None,
         }
+    }
+
+    /// Where it comes from ([`Source::Other`] with an empty name when not known).
+    pub fn source(&self) -> Source {
+        Source::from_name(self.source.as_deref().unwrap_or_default())
     }
 }
 

@@ -4,8 +4,8 @@
 //!
 //! `cargo run --release --example trace -- SENSITIVITY FILE...`
 
-use safedm::corpus;
 use safedm::{Config, Engine, Sensitivity};
+use safedm_lab::corpus;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

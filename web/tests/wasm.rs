@@ -1,11 +1,11 @@
 //! The JavaScript bindings, run as WebAssembly in Node by wasm-bindgen-test:
 //! `make test-wasm` (`cargo test --target wasm32-unknown-unknown --features wasm --test wasm`
 //! with `wasm-bindgen-test-runner` as the runner). Bad input must give a JS `Error`, never trap.
-#![cfg(all(target_arch = "wasm32", feature = "wasm"))]
+#![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use js_sys::{Array, JsString, Reflect, JSON};
-use safedm::wasm::{stages, thresholds, version, WasmEngine};
+use safedm_web::{stages, thresholds, version, WasmEngine};
 use wasm_bindgen::{JsCast, JsError, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

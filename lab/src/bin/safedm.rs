@@ -3,11 +3,12 @@
 //! `safedm score` and `safedm eval` are a contract other tools rely on; see README.md.
 
 use clap::{Parser, Subcommand};
-use safedm::corpus::{self, Conversation};
-use safedm::eval::{self, EvalReport};
-use safedm::model::{self, Model};
-use safedm::segments::SegmentBuilder;
+use safedm::model::Model;
 use safedm::{Config, Engine, Scoring, Sensitivity};
+use safedm_lab::corpus::{self, Conversation};
+use safedm_lab::eval::{self, EvalReport};
+use safedm_lab::segments::SegmentBuilder;
+use safedm_lab::source::is_dev;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -144,12 +145,12 @@ fn main() -> ExitCode {
 }
 
 fn export_split(data: &str, out: &str, dev_extra: &[String]) -> ExitCode {
-    let options = safedm::train::TrainOptions {
+    let options = safedm_lab::train::TrainOptions {
         data_dir: data.into(),
-        ..safedm::train::TrainOptions::default()
+        ..safedm_lab::train::TrainOptions::default()
     };
     let extra: Vec<std::path::PathBuf> = dev_extra.iter().map(Into::into).collect();
-    match safedm::train::export_split(&options, &extra, std::path::Path::new(out)) {
+    match safedm_lab::split_export::export_split(&options, &extra, std::path::Path::new(out)) {
         Ok(s) => {
             println!(
                 "wrote {out}/train.jsonl ({} streams, {} windows) and {out}/dev.jsonl ({} conversations, {} messages)",
@@ -176,15 +177,16 @@ fn train(
         eprintln!("safedm: --bits must be between 8 and 22");
         return ExitCode::from(2);
     }
-    let options = safedm::train::TrainOptions {
+    let options = safedm_lab::train::TrainOptions {
         data_dir: data.into(),
         seed,
         features: safedm::model::features::FeatureSet { bits, char_ngrams },
         epochs,
-        ..safedm::train::TrainOptions::default()
+        ..safedm_lab::train::TrainOptions::default()
     };
     let start = Instant::now();
-    let result = safedm::train::train(&options).and_then(|o| Ok((o.model.to_bytes()?, o.report)));
+    let result =
+        safedm_lab::train::train(&options).and_then(|o| Ok((o.model.to_bytes()?, o.report)));
     match result {
         Ok((bytes, report)) => {
             if let Err(e) = std::fs::write(out, &bytes) {
@@ -263,15 +265,9 @@ fn score(sensitivity: Sensitivity, files: &[String]) -> ExitCode {
     }
 }
 
-fn evaluate(
-    sensitivity: Sensitivity,
-    json: bool,
-    ablate: &str,
-    split: &str,
-    model: Option<&str>,
-    files: &[String],
-) -> ExitCode {
-    let modes: Vec<(&str, Scoring)> = match ablate {
+/// The scorers `--ablate` asks for, each with its name in the report.
+fn ablation_modes(ablate: &str) -> Result<Vec<(&'static str, Scoring)>, String> {
+    Ok(match ablate {
         "none" => vec![("combined", Scoring::Combined)],
         "model" => vec![("cues only", Scoring::CuesOnly)],
         "cues" => vec![("model only", Scoring::ModelOnly)],
@@ -281,7 +277,41 @@ fn evaluate(
             ("combined", Scoring::Combined),
         ],
         other => {
-            eprintln!("safedm: --ablate must be none, model, cues or all, not {other:?}");
+            return Err(format!(
+                "--ablate must be none, model, cues or all, not {other:?}"
+            ))
+        }
+    })
+}
+
+/// The engine at `sensitivity`, with the weights file at `model` instead of the embedded one.
+fn engine_with_model(sensitivity: Sensitivity, model: Option<&str>) -> Result<Engine, ExitCode> {
+    let base = engine(sensitivity)?;
+    let Some(path) = model else {
+        return Ok(base);
+    };
+    std::fs::read(path)
+        .map_err(|e| format!("{path}: {e}"))
+        .and_then(|b| Model::from_bytes(&b).map_err(|e| format!("{path}: {e}")))
+        .map(|m| base.with_model(Some(m)))
+        .map_err(|e| {
+            eprintln!("safedm: {e}");
+            ExitCode::from(2)
+        })
+}
+
+fn evaluate(
+    sensitivity: Sensitivity,
+    json: bool,
+    ablate: &str,
+    split: &str,
+    model: Option<&str>,
+    files: &[String],
+) -> ExitCode {
+    let modes = match ablation_modes(ablate) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("safedm: {e}");
             return ExitCode::from(2);
         }
     };
@@ -293,67 +323,18 @@ fn evaluate(
             return ExitCode::from(2);
         }
     };
-    let mut base = match engine(sensitivity) {
+    let base = match engine_with_model(sensitivity, model) {
         Ok(e) => e,
         Err(code) => return code,
     };
-    if let Some(path) = model {
-        let loaded = std::fs::read(path)
-            .map_err(|e| format!("{path}: {e}"))
-            .and_then(|b| Model::from_bytes(&b).map_err(|e| format!("{path}: {e}")));
-        match loaded {
-            Ok(m) => base = base.with_model(Some(m)),
-            Err(e) => {
-                eprintln!("safedm: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let mut reports: Vec<(&str, EvalReport)> = modes
-        .iter()
-        .map(|(name, _)| {
-            (
-                *name,
-                EvalReport {
-                    sensitivity: sensitivity.as_str().to_string(),
-                    ..EvalReport::default()
-                },
-            )
-        })
-        .collect();
     let engines: Vec<Engine> = modes
         .iter()
         .map(|(_, scoring)| base.clone().with_scoring(*scoring))
         .collect();
-    let mut score_one = |c: Conversation| {
-        let source = c.source.clone().unwrap_or_default();
-        if dev_only && model::CORPUS_SOURCES.contains(&source.as_str()) && !model::is_dev(&c.id) {
-            return;
-        }
-        for (engine, (_, report)) in engines.iter().zip(reports.iter_mut()) {
-            let start = Instant::now();
-            let record = eval::score_conversation(engine, &c);
-            let seconds = start.elapsed().as_secs_f64();
-            report.sources.entry(source.clone()).or_default().add(
-                c.is_grooming(),
-                &record,
-                c.messages.len(),
-                seconds,
-            );
-        }
-    };
-    // The offender chats are also scored cut into PAN 2012-style segments (see
-    // safedm::segments), the positive twin of the benign segments.
-    let mut segments = SegmentBuilder::default();
-    let clean = read_all(files, |c| {
-        segments.offer(&c);
-        score_one(eval::decoy_as_contact(c));
-    });
-    for c in segments.finish() {
-        score_one(c);
-    }
-    let multi = reports.len() > 1;
-    for (name, report) in &mut reports {
+    let (mut reports, clean) = score_sources(&engines, sensitivity, dev_only, files);
+    let names = modes.iter().map(|(name, _)| *name);
+    let show_names = modes.len() > 1 || ablate != "none";
+    for (name, report) in names.zip(reports.iter_mut()) {
         report.finish();
         if json {
             match serde_json::to_string_pretty(report) {
@@ -364,7 +345,7 @@ fn evaluate(
                 }
             }
         } else {
-            if multi || ablate != "none" {
+            if show_names {
                 println!("scoring: {name}");
             }
             print!("{}", report.table());
@@ -375,6 +356,51 @@ fn evaluate(
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Scores every conversation of `files` with each engine, into one report per engine; also
+/// whether every file was read cleanly.
+fn score_sources(
+    engines: &[Engine],
+    sensitivity: Sensitivity,
+    dev_only: bool,
+    files: &[String],
+) -> (Vec<EvalReport>, bool) {
+    let mut reports: Vec<EvalReport> = engines
+        .iter()
+        .map(|_| EvalReport {
+            sensitivity: sensitivity.as_str().to_string(),
+            ..EvalReport::default()
+        })
+        .collect();
+    let mut score_one = |c: Conversation| {
+        let source = c.source();
+        if dev_only && source.is_split() && !is_dev(&c.id) {
+            return;
+        }
+        for (engine, report) in engines.iter().zip(reports.iter_mut()) {
+            let start = Instant::now();
+            let record = eval::score_conversation(engine, &c);
+            let seconds = start.elapsed().as_secs_f64();
+            report.sources.entry(source.to_string()).or_default().add(
+                c.is_grooming(),
+                &record,
+                c.messages.len(),
+                seconds,
+            );
+        }
+    };
+    // The offender chats are also scored cut into PAN 2012-style segments (see
+    // safedm_lab::segments), the positive twin of the benign segments.
+    let mut segments = SegmentBuilder::default();
+    let clean = read_all(files, |c| {
+        segments.offer(&c);
+        score_one(eval::decoy_as_contact(c));
+    });
+    for c in segments.finish() {
+        score_one(c);
+    }
+    (reports, clean)
 }
 
 fn trace(sensitivity: Sensitivity, only: Option<&str>, files: &[String]) -> ExitCode {

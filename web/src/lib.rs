@@ -1,6 +1,7 @@
-//! The JavaScript API of the WebAssembly build (cargo feature `wasm`).
+//! The JavaScript API of the WebAssembly build (`make wasm`): the engine crate `safedm` behind
+//! wasm-bindgen.
 //!
-//! This is the only module that imports wasm-bindgen, js-sys and serde-wasm-bindgen. It keeps one
+//! This is the only crate that imports wasm-bindgen, js-sys and serde-wasm-bindgen. It keeps one
 //! [`ConversationState`] per conversation id and converts everything at the boundary:
 //!
 //! ```js
@@ -22,11 +23,11 @@
 //! that names the offending field; nothing here panics on input from JavaScript (a panic in
 //! WebAssembly aborts: the instance would be dead for every later call).
 
-use crate::config::{Config, Sensitivity};
-use crate::conversation::{ConversationState, Level, Thresholds};
-use crate::cues::{Category, CueHit, Stage};
-use crate::explain;
-use crate::message::{Message, Role};
+use safedm::explain;
+use safedm::{
+    Category, Config, ConversationState, CueHit, Level, Message, Role, Sensitivity, Stage,
+    Thresholds,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -34,7 +35,7 @@ use wasm_bindgen::prelude::*;
 /// The scoring engine with the states of the conversations it follows. `Engine` in JavaScript.
 #[wasm_bindgen(js_name = Engine)]
 pub struct WasmEngine {
-    engine: crate::Engine,
+    engine: safedm::Engine,
     conversations: HashMap<String, ConversationState>,
 }
 
@@ -49,7 +50,7 @@ impl WasmEngine {
         } else {
             parse_config(&config)?
         };
-        let engine = crate::Engine::new(config).map_err(engine_error)?;
+        let engine = safedm::Engine::new(config).map_err(engine_error)?;
         Ok(WasmEngine {
             engine,
             conversations: HashMap::new(),
@@ -156,7 +157,7 @@ impl WasmEngine {
 /// The crate version, e.g. `"0.1.0"`.
 #[wasm_bindgen]
 pub fn version() -> String {
-    crate::VERSION.to_string()
+    safedm::VERSION.to_string()
 }
 
 /// The risk thresholds of a sensitivity, `{ watch, warn, alert }` (0 to 100): the level is the
@@ -209,11 +210,11 @@ struct JsAssessment<'a> {
     message_index: u32,
     contact_age: Option<u8>,
     child_age: Option<u8>,
-    reasons: &'a [crate::Reason],
+    reasons: &'a [safedm::Reason],
     hits: Vec<JsHit>,
     summary: String,
     /// The learned scorer's part, `{ probability, risk, drove, parent, child }`, or `null`.
-    model: Option<&'a crate::ModelNote>,
+    model: Option<&'a safedm::ModelNote>,
 }
 
 /// A cue hit with UTF-16 offsets.
@@ -259,7 +260,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("internal conversion error: {e}")))
 }
 
-fn engine_error(e: crate::Error) -> JsError {
+fn engine_error(e: safedm::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 

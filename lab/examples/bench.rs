@@ -5,8 +5,8 @@
 //!
 //! `cargo run --release --example bench -- RUNS FILE...`
 
-use safedm::corpus::{self, Conversation};
 use safedm::{Config, Engine};
+use safedm_lab::corpus::{self, Conversation};
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     };
     let score_all = || {
         for c in &conversations {
-            black_box(safedm::eval::score_conversation(&engine, c));
+            black_box(safedm_lab::eval::score_conversation(&engine, c));
         }
     };
     score_all();

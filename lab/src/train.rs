@@ -3,7 +3,7 @@
 //! Steps, all single-threaded and seeded so the same data and seed give the same bytes:
 //!
 //! 1. Read every `*.jsonl.gz` of the data folder, with each file's SHA-256 for the header.
-//! 2. Split by group ([`crate::model::split_group`]): an offender and the decoys of the same
+//! 2. Split by group ([`crate::source::split_group`]): an offender and the decoys of the same
 //!    chats are on one side; one group in five is dev.
 //! 3. Turn every conversation into the *streams* a contact could write: an offender's lines
 //!    (positive); the decoys' lines, each side of a Chit-Chat or IRC conversation and each
@@ -12,20 +12,21 @@
 //! 4. Cut windows of the latest [`ModelHeader::window`] messages at evenly spaced points of each
 //!    stream, so long streams do not outvote short ones; weight each source so that positives
 //!    and negatives weigh the same and every benign source has its share.
-//! 5. Logistic regression by sparse SGD over the hashed features ([`crate::model::features`]),
+//! 5. Logistic regression by sparse SGD over the hashed features ([`safedm::model::features`]),
 //!    then quantise the weights to 25 levels stored as `i8` ([`WEIGHT_LEVELS`]).
 //! 6. On dev, score every conversation as the engine would (a sliding window over the contact's
 //!    messages, the highest probability counts), choose the thresholds per sensitivity from the
 //!    benign sources' false-alert rates, and record ROC-AUC per source in the header.
 
 use crate::corpus::{self, Conversation};
-use crate::cues::CueSet;
 use crate::error::{Error, ErrorKind};
-use crate::message::Role;
-use crate::model::features::{self, FeatureSet, MessageFeatures};
-use crate::model::{self, DataFile, Fixture, Model, ModelHeader, ModelThresholds, ThresholdTable};
-use crate::normalize::normalize;
-use crate::segments::{SegmentBuilder, SEGMENT_SOURCE};
+use crate::segments::SegmentBuilder;
+use crate::source::{is_dev, Source};
+use safedm::cues::CueSet;
+use safedm::message::Role;
+use safedm::model::features::{self, FeatureSet, MessageFeatures};
+use safedm::model::{DataFile, Fixture, Model, ModelHeader, ModelThresholds, ThresholdTable};
+use safedm::normalize::normalize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,9 +78,8 @@ impl Default for TrainOptions {
 /// lines on both sides (otherwise short family lines read like the offenders' short lines).
 pub const TUNING_SET: &str = "tests/conversations/modern_tune.jsonl";
 
-/// Its source name, and how much more each of its windows weighs than a corpus window: it is
+/// How much more each of its windows ([`Source::ModernTune`]) weighs than a corpus window: it is
 /// small (about 200 conversations against thousands) and the only present-day material.
-const TUNING_SOURCE: &str = "modern-tune";
 const TUNING_WEIGHT: f32 = 5.0;
 
 /// The weighting key of the offender chats' segments among the positives, and their share of
@@ -98,8 +98,8 @@ const RATES: [(&str, [f64; 3]); 3] = [
 /// One stream of a writer's messages, already turned into features.
 #[derive(Clone, Debug)]
 pub struct Stream {
-    /// The source it is reported under (the decoys' as `pj-decoys-as-contact`).
-    pub source: String,
+    /// The source it is reported under (the decoys' as [`Source::DecoyAsContact`]).
+    pub source: Source,
     /// Conversation id.
     pub id: String,
     /// Grooming or not.
@@ -154,11 +154,11 @@ pub fn data_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// The streams of one conversation (see the module docs).
 fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<Stream>) {
-    let source = c.source.clone().unwrap_or_default();
-    let positive = c.is_grooming() == Some(true) && source != crate::eval::DECOY_SOURCE;
-    let dev = model::is_dev(&c.id);
-    let mut push = |source: &str, keep: &dyn Fn(Role) -> bool, scored: bool| {
-        let kept: Vec<&crate::message::Message> =
+    let source = c.source();
+    let positive = c.is_grooming() == Some(true) && source != Source::Decoy;
+    let dev = is_dev(&c.id);
+    let mut push = |source: &Source, keep: &dyn Fn(Role) -> bool, scored: bool| {
+        let kept: Vec<&safedm::message::Message> =
             c.messages.iter().filter(|m| keep(m.role)).collect();
         if kept.is_empty() {
             return;
@@ -166,7 +166,7 @@ fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<S
         // The items the model reads, as the engine cuts them (see `features::pieces`).
         let texts: Vec<&str> = kept
             .iter()
-            .flat_map(|m| features::pieces(crate::engine::truncate(&m.text)))
+            .flat_map(|m| features::pieces(safedm::engine::truncate(&m.text)))
             .collect();
         let messages = texts
             .iter()
@@ -176,7 +176,7 @@ fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<S
             })
             .collect();
         out.push(Stream {
-            source: source.to_string(),
+            source: source.clone(),
             id: c.id.clone(),
             positive,
             dev,
@@ -185,8 +185,8 @@ fn streams_of(c: &Conversation, set: &FeatureSet, cues: &CueSet, out: &mut Vec<S
             scored_in_eval: scored,
         });
     };
-    if source == crate::eval::DECOY_SOURCE {
-        push(crate::eval::DECOY_AS_CONTACT_SOURCE, &|_| true, true);
+    if source == Source::Decoy {
+        push(&Source::DecoyAsContact, &|_| true, true);
     } else if positive {
         // The contact's lines; a segment's single `unknown` message is scored as the contact's.
         push(&source, &|r| r != Role::Child, true);
@@ -313,7 +313,7 @@ pub fn sgd(
                     .iter()
                     .map(|&(f, x)| w[f as usize] * x)
                     .sum::<f32>();
-            let p = model::sigmoid(z);
+            let p = safedm::model::sigmoid(z);
             let g = (p - if e.label { 1.0 } else { 0.0 }) * e.weight;
             let step = (lr * g).clamp(-2.0, 2.0);
             for &(f, x) in &e.values {
@@ -381,10 +381,8 @@ pub struct TrainingWindow {
 pub fn training_windows(streams: &[Stream], options: &TrainOptions) -> Vec<TrainingWindow> {
     // Share of the total weight per negative source; positives weigh as much as all negatives.
     let share = |source: &str| -> f32 {
-        match source {
-            crate::eval::DECOY_AS_CONTACT_SOURCE => 0.3,
-            "pan12-benign-segment" => 0.3,
-            "irc-ubuntu" => 0.2,
+        match Source::from_name(source) {
+            Source::DecoyAsContact | Source::Pan12Benign => 0.3,
             _ => 0.2,
         }
     };
@@ -396,12 +394,12 @@ pub fn training_windows(streams: &[Stream], options: &TrainOptions) -> Vec<Train
             if vector.count < options.min_features {
                 continue;
             }
-            let key = if s.positive && s.source == SEGMENT_SOURCE {
+            let key = if s.positive && s.source == Source::OffenderSegments {
                 POSITIVE_SEGMENTS.to_string()
             } else if s.positive {
                 "+".to_string()
             } else {
-                s.source.clone()
+                s.source.name().to_string()
             };
             raw.push((
                 key,
@@ -415,7 +413,7 @@ pub fn training_windows(streams: &[Stream], options: &TrainOptions) -> Vec<Train
                         weight: 0.0,
                     },
                 },
-                s.source == TUNING_SOURCE,
+                s.source == Source::ModernTune,
             ));
         }
     }
@@ -528,6 +526,22 @@ pub fn train_streams(
     streams: &[Stream],
     data: Vec<DataFile>,
 ) -> Result<TrainOutput, Error> {
+    let mut model = fit(options, streams, data)?;
+    let scores = DevScores::of(&model, streams);
+    let table = scores.thresholds();
+    model.header.thresholds = ThresholdTable {
+        relaxed: table[0].1,
+        balanced: table[1].1,
+        strict: table[2].1,
+    };
+    let (dev, report) = scores.report(&table);
+    model.header.dev = dev;
+    model.header.fixtures = fixture_scores(&model)?;
+    Ok(TrainOutput { model, report })
+}
+
+/// Learns the weights from the train split's windows, with flat thresholds for now.
+fn fit(options: &TrainOptions, streams: &[Stream], data: Vec<DataFile>) -> Result<Model, Error> {
     let examples: Vec<Example> = training_windows(streams, options)
         .into_iter()
         .map(|w| w.example)
@@ -552,9 +566,9 @@ pub fn train_streams(
         warn: 0.5,
         alert: 0.5,
     };
-    let mut model = Model {
+    Ok(Model {
         header: ModelHeader {
-            generator: format!("safedm train {}", crate::VERSION),
+            generator: format!("safedm train {}", safedm::VERSION),
             seed: options.seed,
             data,
             features: options.features,
@@ -571,64 +585,140 @@ pub fn train_streams(
             fixtures: Vec::new(),
         },
         weights,
-    };
-    // Dev: one score per stream the engine would score.
-    let mut positives: BTreeMap<String, Vec<f32>> = BTreeMap::new();
-    let mut benign: BTreeMap<String, Vec<f32>> = BTreeMap::new();
-    let mut top: Vec<(f32, String, String)> = Vec::new();
-    for s in streams.iter().filter(|s| s.dev && s.scored_in_eval) {
-        let score = stream_score(&model, &s.messages);
-        if s.positive {
-            positives.entry(s.source.clone()).or_default().push(score);
-        } else {
-            benign.entry(s.source.clone()).or_default().push(score);
-            top.push((score, s.source.clone(), s.id.clone()));
-        }
+    })
+}
+
+/// One score per dev stream the engine would score, by source.
+struct DevScores {
+    positives: BTreeMap<String, Vec<f32>>,
+    benign: BTreeMap<String, Vec<f32>>,
+    /// (score, source, id) of every benign stream, for the report's top list.
+    top: Vec<(f32, String, String)>,
+}
+
+/// The share of `scores` at or above `t`.
+fn rate(scores: &[f32], t: f32) -> f64 {
+    if scores.is_empty() {
+        0.0
+    } else {
+        scores.iter().filter(|&&s| s >= t).count() as f64 / scores.len() as f64
     }
-    let mut table = Vec::new();
-    for (name, rates) in RATES {
-        let t = |i: usize| threshold(&benign, rates[i]);
-        let (watch, mut warn, mut alert) = (t(0), t(1), t(2));
-        warn = warn.max(watch);
-        alert = alert.max(warn);
-        table.push((name, ModelThresholds { watch, warn, alert }));
-    }
-    model.header.thresholds = ThresholdTable {
-        relaxed: table[0].1,
-        balanced: table[1].1,
-        strict: table[2].1,
-    };
-    let rate = |scores: &[f32], t: f32| {
-        if scores.is_empty() {
-            0.0
-        } else {
-            scores.iter().filter(|&&s| s >= t).count() as f64 / scores.len() as f64
+}
+
+/// Rounded to four decimals, for the header.
+fn round4(v: f64) -> f64 {
+    (v * 10000.0).round() / 10000.0
+}
+
+impl DevScores {
+    fn of(model: &Model, streams: &[Stream]) -> DevScores {
+        let mut scores = DevScores {
+            positives: BTreeMap::new(),
+            benign: BTreeMap::new(),
+            top: Vec::new(),
+        };
+        for s in streams.iter().filter(|s| s.dev && s.scored_in_eval) {
+            let score = stream_score(model, &s.messages);
+            let source = s.source.to_string();
+            if s.positive {
+                scores.positives.entry(source).or_default().push(score);
+            } else {
+                scores.top.push((score, source.clone(), s.id.clone()));
+                scores.benign.entry(source).or_default().push(score);
+            }
         }
-    };
-    let round = |v: f64| (v * 10000.0).round() / 10000.0;
-    let mut dev = serde_json::Map::new();
-    let mut report = String::new();
-    let all_positives: Vec<f32> = positives.values().flatten().copied().collect();
-    report.push_str(&format!(
-        "dev: {} grooming streams ({}); model-only, highest window probability per stream\n",
-        all_positives.len(),
-        positives
+        scores
+    }
+
+    /// Thresholds per sensitivity that keep every benign source within its budget ([`RATES`]).
+    fn thresholds(&self) -> Vec<(&'static str, ModelThresholds)> {
+        RATES
+            .iter()
+            .map(|(name, rates)| {
+                let t = |i: usize| threshold(&self.benign, rates[i]);
+                let watch = t(0);
+                let warn = t(1).max(watch);
+                let alert = t(2).max(warn);
+                (*name, ModelThresholds { watch, warn, alert })
+            })
+            .collect()
+    }
+
+    /// The header's dev figures and the readable report.
+    fn report(&self, table: &[(&str, ModelThresholds)]) -> (serde_json::Value, String) {
+        let mut dev = serde_json::Map::new();
+        let mut report = self.report_heading();
+        for (source, scores) in &self.benign {
+            let (line, json) = self.benign_row(source, scores, table);
+            report.push_str(&line);
+            dev.insert(source.clone(), json);
+        }
+        for (source, scores) in &self.positives {
+            let recalls: Vec<f64> = table.iter().map(|(_, t)| rate(scores, t.alert)).collect();
+            report.push_str(&format!(
+                "{source} recall@alert: relaxed {:.1}%, balanced {:.1}%, strict {:.1}%\n",
+                recalls[0] * 100.0,
+                recalls[1] * 100.0,
+                recalls[2] * 100.0
+            ));
+            dev.insert(
+                source.clone(),
+                serde_json::json!({
+                    "conversations": scores.len(),
+                    "recallAlert": {"relaxed": round4(recalls[0]), "balanced": round4(recalls[1]), "strict": round4(recalls[2])},
+                }),
+            );
+        }
+        dev.insert(
+            "note".to_string(),
+            serde_json::Value::String(
+                "model alone, dev split, highest sliding-window probability per stream; \
+                 `safedm eval --split dev` gives the engine's figures"
+                    .to_string(),
+            ),
+        );
+        let mut top = self.top.clone();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        report.push_str("highest-scoring benign dev streams (ids only):\n");
+        for (score, source, id) in top.iter().take(15) {
+            report.push_str(&format!("  {score:.3} {source} {id}\n"));
+        }
+        (serde_json::Value::Object(dev), report)
+    }
+
+    fn report_heading(&self) -> String {
+        let all: usize = self.positives.values().map(Vec::len).sum();
+        let per_source: Vec<String> = self
+            .positives
             .iter()
             .map(|(k, v)| format!("{k} {}", v.len()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    report.push_str(&format!(
-        "{:<24} {:>6} {:>9} {:>9} {:>9}  ROC-AUC against each grooming source\n",
-        "benign source", "convs", "FP@relax", "FP@bal", "FP@strict"
-    ));
-    for (source, scores) in &benign {
+            .collect();
+        format!(
+            "dev: {all} grooming streams ({}); model-only, highest window probability per stream\n\
+             {:<24} {:>6} {:>9} {:>9} {:>9}  ROC-AUC against each grooming source\n",
+            per_source.join(", "),
+            "benign source",
+            "convs",
+            "FP@relax",
+            "FP@bal",
+            "FP@strict"
+        )
+    }
+
+    /// One benign source's report line and header figures: false alerts and ROC-AUCs.
+    fn benign_row(
+        &self,
+        source: &str,
+        scores: &[f32],
+        table: &[(&str, ModelThresholds)],
+    ) -> (String, serde_json::Value) {
         let fps: Vec<f64> = table.iter().map(|(_, t)| rate(scores, t.alert)).collect();
-        let aucs: Vec<(String, f64)> = positives
+        let aucs: Vec<(String, f64)> = self
+            .positives
             .iter()
             .map(|(p, ps)| (p.clone(), auc(ps, scores).unwrap_or(0.5)))
             .collect();
-        report.push_str(&format!(
+        let line = format!(
             "{:<24} {:>6} {:>8.1}% {:>8.1}% {:>8.1}%  {}\n",
             source,
             scores.len(),
@@ -639,180 +729,24 @@ pub fn train_streams(
                 .map(|(p, a)| format!("{p} {a:.4}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
+        );
         let auc_json: serde_json::Map<String, serde_json::Value> = aucs
             .iter()
-            .map(|(p, a)| (p.clone(), serde_json::json!(round(*a))))
+            .map(|(p, a)| (p.clone(), serde_json::json!(round4(*a))))
             .collect();
-        dev.insert(
-            source.clone(),
-            serde_json::json!({
-                "conversations": scores.len(),
-                "rocAuc": auc_json,
-                "falseAlert": {"relaxed": round(fps[0]), "balanced": round(fps[1]), "strict": round(fps[2])},
-            }),
-        );
-    }
-    for (source, scores) in &positives {
-        let recalls: Vec<f64> = table.iter().map(|(_, t)| rate(scores, t.alert)).collect();
-        report.push_str(&format!(
-            "{source} recall@alert: relaxed {:.1}%, balanced {:.1}%, strict {:.1}%\n",
-            recalls[0] * 100.0,
-            recalls[1] * 100.0,
-            recalls[2] * 100.0
-        ));
-        dev.insert(
-            source.clone(),
-            serde_json::json!({
-                "conversations": scores.len(),
-                "recallAlert": {"relaxed": round(recalls[0]), "balanced": round(recalls[1]), "strict": round(recalls[2])},
-            }),
-        );
-    }
-    dev.insert(
-        "note".to_string(),
-        serde_json::Value::String(
-            "model alone, dev split, highest sliding-window probability per stream; \
-             `safedm eval --split dev` gives the engine's figures"
-                .to_string(),
-        ),
-    );
-    model.header.dev = serde_json::Value::Object(dev);
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-    report.push_str("highest-scoring benign dev streams (ids only):\n");
-    for (score, source, id) in top.iter().take(15) {
-        report.push_str(&format!("  {score:.3} {source} {id}\n"));
-    }
-    model.header.fixtures = fixture_scores(&model)?;
-    Ok(TrainOutput { model, report })
-}
-
-/// What [`export_split`] wrote.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SplitSummary {
-    /// Train streams written (those with at least one window).
-    pub train_streams: usize,
-    /// Training windows over them.
-    pub train_windows: usize,
-    /// Dev conversations written.
-    pub dev_conversations: usize,
-    /// Messages in them.
-    pub dev_messages: usize,
-}
-
-/// Writes the trainer's split so that other systems learn from and are judged on exactly what
-/// the model was (`bench/` compares them):
-///
-/// - `train.jsonl`: one line per train stream that yields a window:
-///   `{"id", "source", "label", "texts": [...], "windows": [[start, end, weight], ...]}`, the
-///   windows and weights being the ones [`train`] learns from.
-/// - `dev.jsonl`: the corpora's dev conversations as `safedm eval --split dev` scores them (the
-///   decoys rewritten as benign contacts, the offender chats also cut into segments), then every
-///   conversation of `extra_dev` whole.
-///
-/// The tuning files of `options.extra_files` give train windows only: the cue tables were tuned
-/// on them, so their dev share would flatter the engine.
-pub fn export_split(
-    options: &TrainOptions,
-    extra_dev: &[PathBuf],
-    out_dir: &Path,
-) -> Result<SplitSummary, Error> {
-    use std::io::Write;
-    std::fs::create_dir_all(out_dir).map_err(|e| io(format!("{}: {e}", out_dir.display())))?;
-    let create = |name: &str| -> Result<std::io::BufWriter<std::fs::File>, Error> {
-        let path = out_dir.join(name);
-        std::fs::File::create(&path)
-            .map(std::io::BufWriter::new)
-            .map_err(|e| io(format!("{}: {e}", path.display())))
-    };
-    let write_line = |out: &mut std::io::BufWriter<std::fs::File>, value: &serde_json::Value| {
-        writeln!(out, "{value}").map_err(io)
-    };
-    let mut summary = SplitSummary::default();
-
-    let (streams, _) = load(options)?;
-    let mut by_stream: BTreeMap<usize, Vec<(usize, usize, f32)>> = BTreeMap::new();
-    for w in training_windows(&streams, options) {
-        by_stream
-            .entry(w.stream)
-            .or_default()
-            .push((w.start, w.end, w.example.weight));
-    }
-    let mut train_out = create("train.jsonl")?;
-    for (index, windows) in &by_stream {
-        let s = &streams[*index];
-        let line = serde_json::json!({
-            "id": s.id,
-            "source": s.source,
-            "label": if s.positive { "grooming" } else { "benign" },
-            "texts": s.texts,
-            "windows": windows.iter().map(|(a, b, w)| serde_json::json!([a, b, w])).collect::<Vec<_>>(),
+        let json = serde_json::json!({
+            "conversations": scores.len(),
+            "rocAuc": auc_json,
+            "falseAlert": {"relaxed": round4(fps[0]), "balanced": round4(fps[1]), "strict": round4(fps[2])},
         });
-        write_line(&mut train_out, &line)?;
-        summary.train_streams += 1;
-        summary.train_windows += windows.len();
+        (line, json)
     }
-    train_out.flush().map_err(io)?;
-    drop(streams);
-
-    let mut dev_out = create("dev.jsonl")?;
-    let mut failure: Option<Error> = None;
-    let mut bad_lines = 0usize;
-    let mut write_dev = |c: Conversation, summary: &mut SplitSummary| {
-        if failure.is_some() {
-            return;
-        }
-        let result = serde_json::to_value(&c)
-            .map_err(|e| io(e.to_string()))
-            .and_then(|v| write_line(&mut dev_out, &v));
-        match result {
-            Ok(()) => {
-                summary.dev_conversations += 1;
-                summary.dev_messages += c.messages.len();
-            }
-            Err(e) => failure = Some(e),
-        }
-    };
-    let mut segments = SegmentBuilder::default();
-    for path in data_files(&options.data_dir)? {
-        corpus::for_each(
-            &path.to_string_lossy(),
-            |c| {
-                if model::is_dev(&c.id) {
-                    segments.offer(&c);
-                    write_dev(crate::eval::decoy_as_contact(c), &mut summary);
-                }
-            },
-            |_| bad_lines += 1,
-        )?;
-    }
-    for c in segments.finish() {
-        write_dev(c, &mut summary);
-    }
-    for path in extra_dev {
-        corpus::for_each(
-            &path.to_string_lossy(),
-            |c| write_dev(c, &mut summary),
-            |_| bad_lines += 1,
-        )?;
-    }
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    if bad_lines > 0 {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("{bad_lines} unreadable lines in the dev files"),
-        ));
-    }
-    dev_out.flush().map_err(io)?;
-    Ok(summary)
 }
 
 /// Scores the built-in fixtures with `model` as the engine would.
 pub fn fixture_scores(model: &Model) -> Result<Vec<Fixture>, Error> {
     let cues = CueSet::new()?;
-    Ok(model::fixtures()
+    Ok(fixtures()
         .into_iter()
         .map(|(name, texts)| {
             let window: Vec<MessageFeatures> = texts
@@ -829,6 +763,40 @@ pub fn fixture_scores(model: &Model) -> Result<Vec<Fixture>, Error> {
             }
         })
         .collect())
+}
+
+/// Hand-written, non-explicit windows the trainer scores into the header, so a test can check
+/// that the embedded weights score them exactly as the trainer's in-memory model did.
+pub fn fixtures() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "pressure",
+            vec![
+                "how old are you",
+                "you seem really mature",
+                "are your parents home tonight",
+                "dont tell anyone we talk ok",
+                "add me on snap its more private",
+                "send me a pic of you",
+            ],
+        ),
+        (
+            "family",
+            vec![
+                "dinner is at six, can you set the table",
+                "grandma says hi and wants a photo of the cake",
+                "i will pick you up after practice",
+            ],
+        ),
+        (
+            "tech",
+            vec![
+                "did you try reinstalling the driver",
+                "check the log file after boot",
+                "which kernel version are you on",
+            ],
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -1,17 +1,13 @@
 //! Scoring whole conversations and the evaluation report of `safedm eval`.
 
-use crate::conversation::Level;
 use crate::corpus::Conversation;
-use crate::cues::Category;
-use crate::engine::Engine;
-use crate::message::Role;
+use crate::source::Source;
+use safedm::cues::Category;
+use safedm::engine::Engine;
+use safedm::message::Role;
+use safedm::Level;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The source name of the decoys' streams in the corpora.
-pub const DECOY_SOURCE: &str = "perverted-justice-decoy";
-/// What `eval` calls the decoys' streams once rescored as a benign contact.
-pub const DECOY_AS_CONTACT_SOURCE: &str = "pj-decoys-as-contact";
 
 /// The result of scoring one whole conversation: the `safedm score` output line.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -78,8 +74,8 @@ pub fn score_conversation(engine: &Engine, conversation: &Conversation) -> Score
 /// Rewrites a decoy stream (an adult posing as a child, labelled with the offender's chat) as a
 /// benign contact stream: the hard negative of an adult talking to an adult in the same era.
 pub fn decoy_as_contact(mut c: Conversation) -> Conversation {
-    if c.source.as_deref() == Some(DECOY_SOURCE) {
-        c.source = Some(DECOY_AS_CONTACT_SOURCE.to_string());
+    if c.source() == Source::Decoy {
+        c.source = Some(Source::DecoyAsContact.name().to_string());
         c.label = Some("benign".to_string());
         for m in &mut c.messages {
             m.role = Role::Contact;
@@ -232,21 +228,21 @@ pub struct EvalReport {
 }
 
 /// Sources in the order the table shows them: the era-matched hard negatives first.
-pub const SOURCE_ORDER: &[&str] = &[
-    "pan12-benign-segment",
-    DECOY_AS_CONTACT_SOURCE,
-    "irc-ubuntu",
-    "chitchat",
-    "modern-handwritten",
-    "perverted-justice",
-    "pj-segments",
+pub const SOURCE_ORDER: &[Source] = &[
+    Source::Pan12Benign,
+    Source::DecoyAsContact,
+    Source::Irc,
+    Source::ChitChat,
+    Source::Offender,
+    Source::OffenderSegments,
 ];
 
 fn order_key(name: &str) -> (usize, &str) {
+    let source = Source::from_name(name);
     (
         SOURCE_ORDER
             .iter()
-            .position(|s| *s == name)
+            .position(|s| *s == source)
             .unwrap_or(SOURCE_ORDER.len()),
         name,
     )

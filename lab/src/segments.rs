@@ -15,15 +15,9 @@
 //! like the benign segments' spread. Everything is deterministic: same input, same segments.
 
 use crate::corpus::Conversation;
-use crate::eval::DECOY_SOURCE;
-use crate::message::{Message, Role};
+use crate::source::{split_group, Source};
+use safedm::message::{Message, Role};
 use std::collections::BTreeMap;
-
-/// The source name of the offender chats' segments.
-pub const SEGMENT_SOURCE: &str = "pj-segments";
-
-/// The source of the offender streams the segments are cut from.
-pub const OFFENDER_SOURCE: &str = "perverted-justice";
 
 /// How many segments are cut from one chat, evenly spread from its start to its end (grooming
 /// builds up over a chat, so early segments read innocent and late ones do not).
@@ -33,7 +27,7 @@ pub const SEGMENTS_PER_CHAT: usize = 6;
 /// benign segments (about 75 to 500 words, median about 175), so that length tells nothing.
 const LENGTHS: [usize; 9] = [70, 100, 130, 160, 180, 220, 280, 380, 500];
 
-/// The id of segment `k` of conversation `id`; [`crate::model::split_group`] maps it back to
+/// The id of segment `k` of conversation `id`; [`split_group`] maps it back to
 /// `id`, so a chat's segments stay on its side of the split.
 pub fn segment_id(id: &str, k: usize) -> String {
     format!("{id}-segment-{k}")
@@ -50,12 +44,12 @@ impl SegmentBuilder {
     /// Keeps the lines of `c` if it is an offender stream or a decoy stream; ignores the rest.
     pub fn offer(&mut self, c: &Conversation) {
         let texts = || c.messages.iter().map(|m| m.text.clone()).collect();
-        match c.source.as_deref() {
-            Some(OFFENDER_SOURCE) => {
+        match c.source() {
+            Source::Offender => {
                 self.offenders.insert(c.id.clone(), texts());
             }
-            Some(DECOY_SOURCE) => {
-                let group = crate::model::split_group(&c.id).to_string();
+            Source::Decoy => {
+                let group = split_group(&c.id).to_string();
                 self.decoys.entry(group).or_default().push(texts());
             }
             _ => {}
@@ -99,7 +93,7 @@ pub fn segments(id: &str, lines: &[String], decoys: &[Vec<String>]) -> Vec<Conve
     if words.is_empty() {
         return Vec::new();
     }
-    let offset = crate::model::features::fnv1a(&[b"segment", id.as_bytes()]) as usize;
+    let offset = safedm::model::features::fnv1a(&[b"segment", id.as_bytes()]) as usize;
     let mut spans: Vec<(usize, usize)> = (0..SEGMENTS_PER_CHAT)
         .map(|k| {
             let len = LENGTHS[(offset + k) % LENGTHS.len()].min(words.len());
@@ -115,7 +109,7 @@ pub fn segments(id: &str, lines: &[String], decoys: &[Vec<String>]) -> Vec<Conve
         .enumerate()
         .map(|(k, (start, len))| Conversation {
             id: segment_id(id, k),
-            source: Some(SEGMENT_SOURCE.to_string()),
+            source: Some(Source::OffenderSegments.name().to_string()),
             label: Some("grooming".to_string()),
             messages: vec![Message::new(
                 "0",
@@ -149,11 +143,16 @@ mod tests {
         let decoy: Vec<String> = (0..100).map(|i| format!("decoy{i}")).collect();
         let mut b = SegmentBuilder::default();
         let refs: Vec<&str> = offender.iter().map(String::as_str).collect();
-        b.offer(&conversation("pj-x", OFFENDER_SOURCE, Role::Contact, &refs));
+        b.offer(&conversation(
+            "pj-x",
+            Source::Offender.name(),
+            Role::Contact,
+            &refs,
+        ));
         let refs: Vec<&str> = decoy.iter().map(String::as_str).collect();
         b.offer(&conversation(
             "pj-x-decoy-y",
-            DECOY_SOURCE,
+            Source::Decoy.name(),
             Role::Child,
             &refs,
         ));
@@ -167,7 +166,7 @@ mod tests {
         assert_eq!(segs.len(), SEGMENTS_PER_CHAT);
         for (k, s) in segs.iter().enumerate() {
             assert_eq!(s.id, segment_id("pj-x", k));
-            assert_eq!(crate::model::split_group(&s.id), "pj-x");
+            assert_eq!(split_group(&s.id), "pj-x");
             assert_eq!(s.messages.len(), 1);
             assert_eq!(s.messages[0].role, Role::Unknown);
             let text = &s.messages[0].text;

@@ -3,10 +3,10 @@
 //! become after compatibility decomposition (NFKD), removal of combining marks, case folding and
 //! the folding of homoglyphs to Latin letters (Unicode TS #39 `skeleton`).
 //!
-//! `make unicode-tables` (or `cargo run --example gen_unicode_tables`) rewrites the file. The
-//! crates that know Unicode (`unicode-normalization`, `unicode-security`,
-//! `unicode-general-category`) are dev-dependencies: they run here, at generation time, and not in
-//! the shipped WebAssembly, where their full tables cost about 270 KB. A unit test in
+//! `make unicode-tables` (or `cargo run -p safedm-lab --example gen_unicode_tables`) rewrites the
+//! file. The crates that know Unicode (`unicode-normalization`, `unicode-security`,
+//! `unicode-general-category`) are the lab's dependencies (and the engine's dev-dependencies, for
+//! the test below): they run here, at generation time, and not in the shipped WebAssembly, where their full tables cost about 270 KB. A unit test in
 //! `src/normalize.rs` regenerates the file in memory and requires it to equal the committed one,
 //! and checks every Unicode scalar value against [`reference`], so the tables cannot drift from
 //! the crates.
@@ -18,8 +18,8 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 /// Map entries per block of text offsets: a lookup sums at most this many lengths.
 const MAP_BLOCK: usize = 32;
 
-/// The generated file, relative to the crate root.
-pub const OUT: &str = "src/unicode_tables.rs";
+/// The generated file, relative to this crate (lab/): the engine's `src/unicode_tables.rs`.
+pub const OUT: &str = "../src/unicode_tables.rs";
 
 /// Emoji and symbol blocks that normalisation turns into a space (after dropping format and control
 /// characters). Must equal `is_pictograph` in `src/normalize.rs` (the unit test there checks every
@@ -100,7 +100,7 @@ pub fn default_fold(c: char) -> String {
 
 /// The version of a crate in `Cargo.lock`, for the header.
 fn locked_version(name: &str) -> String {
-    let lock = include_str!("../Cargo.lock");
+    let lock = include_str!("../../Cargo.lock");
     let needle = format!("name = \"{name}\"\nversion = \"");
     lock.find(&needle)
         .and_then(|at| {

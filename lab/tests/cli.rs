@@ -235,14 +235,17 @@ fn eval_adds_the_offender_chats_cut_into_segments() {
     let benign = BENIGN.replace(r#""id":"b1""#, r#""id":"b1","label":"benign""#);
     let input = format!("{offender}\n{decoys}\n{benign}\n");
     let report = eval_json(&input);
-    let segments = &report["sources"][safedm::segments::SEGMENT_SOURCE];
-    assert_eq!(segments["grooming"], safedm::segments::SEGMENTS_PER_CHAT);
+    let segments = &report["sources"][safedm_lab::Source::OffenderSegments.name()];
+    assert_eq!(
+        segments["grooming"],
+        safedm_lab::segments::SEGMENTS_PER_CHAT
+    );
     assert_eq!(segments["benign"], 0);
     assert_eq!(report["sources"]["perverted-justice"]["conversations"], 1);
     assert_eq!(report["sources"]["pj-decoys-as-contact"]["benign"], 1);
     // Without offender chats there are no segments.
     let report = eval_json(BENIGN);
     assert!(report["sources"]
-        .get(safedm::segments::SEGMENT_SOURCE)
+        .get(safedm_lab::Source::OffenderSegments.name())
         .is_none());
 }
