@@ -368,13 +368,16 @@
     const all = c.pending;
     c.pending = [];
     readNames();
+    // One batch per task (a page opened with thousands of rows holds many), in order.
     const sends = [];
     for (let i = 0; i < all.length; i += BATCH) {
-      const messages = all.slice(i, i + BATCH).map(({ row, ...m }) => m);
-      sends.push(send({
-        type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
-        adapter: mode, idsOrdered: !!site.idsOrdered, messages,
-      }));
+      sends.push(new Promise((resolve) => setTimeout(() => {
+        const messages = all.slice(i, i + BATCH).map(({ row, ...m }) => m);
+        send({
+          type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
+          adapter: mode, idsOrdered: !!site.idsOrdered, messages,
+        }).then(resolve);
+      }, 0)));
     }
     if (!opening) {
       for (const s of sends) s.then((res) => { if (res && res.alert) showAlert(res.alert, c); });

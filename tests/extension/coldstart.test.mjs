@@ -23,6 +23,9 @@ after(async () => {
 async function fresh(opts = {}) {
   const h = await t.launch({ locale: 'en-GB', waitEngine: false, ...opts });
   launches.push(h);
+  // A new install opens the parent's setup page in a new tab: let it, before a tab of ours is
+  // opened, or it takes that tab over (it does not wait for the engine).
+  if (!opts.dir) await t.optionsPage(h);
   return h;
 }
 async function closeKeeping(h) {
