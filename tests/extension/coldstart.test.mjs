@@ -83,7 +83,7 @@ for (const name of ['discord', 'whatsapp', 'instagram']) {
   });
 }
 
-test('a chat opened for the first time with its grooming lines already on the page (unread): scored in full, alerted once', async () => {
+test('a chat opened for the first time with its grooming lines already on the page (unread): scored in full, alerted once; a trickle from page open is new', async () => {
   const h = await fresh();
   const cold = !(await engineUp(h));
   let page = await openAndPlay(h, 'discord', [], { seed: t.GROOMING });
@@ -123,6 +123,20 @@ test('a chat opened for the first time with its grooming lines already on the pa
   assert.deepEqual(await t.recent(h), [], 'a restarted worker re-scores nothing either');
   assert.equal(await t.readAlert(page), null);
   assert.equal(((await t.storage(h)).alertLog || []).length, log.length, 'nothing logged twice');
+  await page.close();
+
+  // A warm worker: a steady trickle from the moment the page opens (rows 300 ms apart, the
+  // first while the page is still being read) is new from the first row; no window that each
+  // new row extends turns it into history.
+  await t.evalWorker(h, () => globalThis.safedm.version, { wait: true });
+  const m1 = await t.mark(h);
+  page = await openAndPlay(h, 'telegram-k', t.GROOMING);
+  let tg = [];
+  for (let i = 0; i < 50 && tg.length < t.GROOMING.length; i++, await t.sleep(100)) {
+    tg = (await t.since(h, m1)).filter((m) => m.site === 'telegram');
+  }
+  assert.deepEqual(tg.map((m) => m.history), t.GROOMING.map(() => false), 'a trickle is new from its first row');
+  assert.ok(await t.waitAlert(page, 3000), 'and it alerts');
   await page.close();
 });
 
