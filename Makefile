@@ -14,6 +14,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 # Issue 3: the optimised .wasm with the model under 350 KB gzipped; `make wasm` fails above it.
 WASM_BUDGET_GZ := 350000
 CHROMIUM := /usr/bin/chromium
+FIREFOX := /usr/bin/firefox-esr
 
 .PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
 	test-parity test-www bench size wasm-tools chromium unicode-tables
@@ -145,7 +146,11 @@ size: wasm
 # --- Browser extension (extension/) ------------------------------------------------------------
 EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -n1)
 
-.PHONY: extension test-extension bench-extension
+.PHONY: extension test-extension bench-extension firefox
+
+## Debian's Firefox ESR, for the extension's Firefox run (puppeteer-core over WebDriver BiDi).
+firefox:
+	test -x $(FIREFOX) || { apt-get update && apt-get install -y firefox-esr; }
 
 ## dist/extension/: the unpacked extension with the engine in engine/ (load it at
 ## chrome://extensions, "Load unpacked"), and dist/safedm-extension-VERSION.zip for the stores.
@@ -159,11 +164,13 @@ extension: wasm node_modules/.package-lock.json
 	cd dist/extension && zip -qrX ../safedm-extension-$(EXT_VERSION).zip .
 	@echo "dist/extension/ and dist/safedm-extension-$(EXT_VERSION).zip are ready"
 
-## Lints the built extension (web-ext, Firefox's rules) and runs its end-to-end tests in Chromium.
-test-extension: extension chromium
+## Lints the built extension (web-ext, Firefox's rules) and runs its end-to-end tests in Chromium
+## (cold workers, unread history, every site, the parent's side) and in Firefox ESR.
+test-extension: extension chromium firefox
 	npx --no-install web-ext lint --source-dir dist/extension
 	$(NODE) --test --test-concurrency=1 tests/extension/
 
-## The 5,000-message page benchmark (not a test): time to score, longest main-thread task.
+## The 5,000-message page benchmark (not a test): time to score, longest main-thread task, on a
+## warm worker and on a cold one.
 bench-extension: extension chromium
 	$(NODE) bench/extension-5000.mjs

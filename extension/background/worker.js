@@ -1,9 +1,18 @@
 // SafeDM service worker (Chrome: MV3 module service worker; Firefox: module background script).
 //
-// One engine (the Rust scorer compiled to WebAssembly) is created once; every handler awaits the
-// same `ready` promise. Per-conversation engine state is exported after each batch and written
-// through the single StorageQueue, keyed by site + conversation id, without any message text, so
-// a worker stopped by the browser mid-conversation resumes from storage on the next message.
+// One engine (the Rust scorer compiled to WebAssembly) is created once; scoring awaits the same
+// `ready` promise. The settings are loaded on their own (`settingsReady`), so a content script
+// of a cold worker gets its config at once, and its held rows are scored as soon as the engine
+// is up. Per-conversation engine state is exported after each batch and written through the
+// single StorageQueue, keyed by site + conversation id, without any message text, so a worker
+// stopped by the browser mid-conversation resumes from storage on the next message.
+//
+// Each conversation's record keeps a watermark, `mark` = {id, time, top}: the newest message
+// scored as new (its id; the newest site time seen; the greatest ordered id on sites whose ids
+// are ordered). The content script sorts the rows it finds when a conversation opens against
+// it: before it = history, after it = new. A conversation without one was never scored, and
+// is scored in full (and may alert). `seen` (id -> text hash) still catches re-mounts, reloads
+// and edits; with the watermark deciding what is new, issue 18 can shrink it to a small set.
 //
 // Message names are prefixed by their sender: content:* from the content script, options:* from
 // the parent's settings page, worker:* replies. options:* is answered only to the extension's own
@@ -87,9 +96,13 @@ async function addTamper(event) {
 
 const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
+const settingsReady = loadSettings().then((s) => {
+  settings = s;
+  return s;
+});
 const ready = (async () => {
   await init({ module_or_path: chrome.runtime.getURL('engine/safedm_bg.wasm') });
-  settings = await loadSettings();
+  await settingsReady;
   engine = new Engine(engineConfig(settings));
   debug.version = version();
   return engine;
@@ -313,13 +326,23 @@ const HANDLERS = {
 
   // ---- content scripts -------------------------------------------------------------------
   'content:hello': async (msg) => {
-    await ready.catch(() => {});
+    // The settings only: a cold worker answers before its engine is compiled.
+    await settingsReady.catch(() => {});
     return {
       type: 'worker:config',
       enabled: !!settings.sites[msg.site],
       alertChild: tellsChild(settings),
       region: settings.region,
     };
+  },
+  'content:open': async (msg) => {
+    // The conversation's watermark, from memory or storage: no engine needed.
+    const site = str(msg.site, 40);
+    const conversation = str(msg.conversation, 300);
+    if (!site || !conversation) return { type: 'worker:error', error: 'bad conversation' };
+    const key = convKey(site, conversation);
+    const rec = loaded.get(key) || (await store.get(key));
+    return { type: 'worker:conversation', conversation, mark: markOf(rec) };
   },
   'content:messages': (msg, sender) => {
     // Scoring is serialised; the state write goes to the queue, where writes that pile up while
@@ -366,6 +389,27 @@ async function setTabStatus(sender, patch) {
   await chrome.storage.session.set({ [key]: { ...old, ...patch, updated: Date.now() } });
 }
 
+/**
+ * A record's watermark, validated; for records saved before watermarks, the last id of `seen`
+ * (the last message scored). null: never scored.
+ */
+function markOf(rec) {
+  if (!rec || typeof rec !== 'object') return null;
+  const m = rec.mark;
+  if (m && typeof m === 'object' && typeof m.id === 'string' && m.id) {
+    return {
+      id: m.id.slice(0, 200),
+      time: Number.isFinite(m.time) ? m.time : 0,
+      top: typeof m.top === 'string' && /^\d{1,40}$/.test(m.top) ? m.top : '',
+    };
+  }
+  const seen = rec.seen instanceof Map ? [...rec.seen.keys()] : rec.seen && typeof rec.seen === 'object' ? Object.keys(rec.seen) : [];
+  return seen.length ? { id: String(seen[seen.length - 1]).slice(0, 200), time: 0, top: '' } : null;
+}
+
+/** Numeric string order for ordered ids (snowflakes exceed 2^53). */
+const idLess = (a, b) => a.length < b.length || (a.length === b.length && a < b);
+
 async function loadConversation(site, conversation) {
   const key = convKey(site, conversation);
   let rec = loaded.get(key);
@@ -387,6 +431,7 @@ async function loadConversation(site, conversation) {
   }
   // In memory a Map (insertion order = age, for the cap); in storage a plain object.
   rec.seen = new Map(rec.seen && typeof rec.seen === 'object' ? Object.entries(rec.seen) : []);
+  rec.mark = markOf(rec);
   loaded.set(key, rec);
   return rec;
 }
@@ -431,7 +476,10 @@ async function observeBatchInner(msg, sender) {
   let last = null;
   let alert = null;
   let observed = 0;
+  const ordered = msg.idsOrdered === true;
+  const now = Date.now();
   for (const m of msg.messages) {
+    if (!m || typeof m !== 'object') continue;
     const id = str(m.id, 200);
     const hash = str(m.hash, 40);
     if (!id || typeof m.text !== 'string') continue;
@@ -439,7 +487,16 @@ async function observeBatchInner(msg, sender) {
     if (prev === hash) continue; // already scored: a re-mounted row or a reload
     const edit = prev !== undefined;
     const role = ['contact', 'child', 'unknown'].includes(m.role) ? m.role : 'unknown';
-    const time = Number.isFinite(m.time) ? m.time : Math.floor(Date.now() / 1000);
+    const siteTime = Number.isFinite(m.time) && m.time > 0 ? m.time : 0;
+    // Without the site's time: when the row appeared on the page (a held row keeps its own).
+    const seenAt = Number.isFinite(m.seenAt) && m.seenAt > 0 && m.seenAt <= now + 60000 ? m.seenAt : now;
+    const time = siteTime || Math.floor(seenAt / 1000);
+    const numeric = ordered && /^\d{1,40}$/.test(id);
+    // History: what the content script found older, or older than the watermark by the site's
+    // time or ordered id (the worker's own check, whatever the page said).
+    const mark = rec.mark;
+    const history = !edit && (m.history === true || (!!mark &&
+      ((siteTime && mark.time && siteTime < mark.time - 120) || (numeric && mark.top && idLess(id, mark.top)))));
     let a;
     try {
       a = engine.observe(key, { id: edit ? `${id}#${hash}` : id, role, text: m.text, time });
@@ -448,15 +505,23 @@ async function observeBatchInner(msg, sender) {
       continue;
     }
     remember(rec, id, hash);
+    if (!edit) {
+      const next = rec.mark || { id, time: 0, top: '' };
+      rec.mark = {
+        id: history ? next.id : id,
+        time: Math.max(next.time || 0, siteTime),
+        top: numeric && (!next.top || idLess(next.top, id)) ? id : next.top,
+      };
+    }
     observed++;
     debug.observed = (debug.observed || 0) + 1;
     last = a;
     debug.seq = (debug.seq || 0) + 1;
-    debug.recent.push({ seq: debug.seq, site, conversation, id, role, history: !!m.history, edit, level: a.level, risk: a.risk });
+    debug.recent.push({ seq: debug.seq, site, conversation, id, role, history, edit, level: a.level, risk: a.risk });
     if (debug.recent.length > RECENT_CAP) debug.recent.splice(0, debug.recent.length - RECENT_CAP);
     if (rank(a.level) > rank(rec.peak)) rec.peak = a.level;
     if (a.notify && rank(a.level) >= rank(threshold)) {
-      const entry = logEntry(site, conversation, rec.contact, a, !!m.history);
+      const entry = logEntry(site, conversation, rec.contact, a, history);
       if (trusted) entry.trusted = true;
       if (settings.evidence && rec.texts) entry.sealed = await sealExcerpts(rec, a, id);
       await store.update(ALERT_LOG_KEY, (log) => {
@@ -464,9 +529,10 @@ async function observeBatchInner(msg, sender) {
         list.push(entry);
         return list.slice(-settings.maxLogEntries);
       });
-      // History (rows present when the page opened, or loaded by scrolling up) rebuilds the
-      // state but never alerts by itself.
-      if (!m.history) {
+      // History (older than what was already scored: before the watermark, or loaded by
+      // scrolling up) rebuilds the state but never alerts by itself. Unread rows that were on
+      // the page when it opened are not history: they alert like live ones.
+      if (!history) {
         if (!alert || rank(a.level) >= rank(alert.level)) alert = childAlert(site, rec.contact, a, id);
         if (a.level === 'alert' && tellsParent(settings) && settings.notifyOnThisDevice) {
           notifyParent(site, rec.contact, a);
@@ -481,7 +547,7 @@ async function observeBatchInner(msg, sender) {
     const state = engine.exportState(key);
     saved = store.set(key, {
       v: 1, site, conversation, contact: rec.contact, peak: rec.peak, updated: rec.updated,
-      state, seen: Object.fromEntries(rec.seen),
+      state, mark: rec.mark, seen: Object.fromEntries(rec.seen),
     });
   }
   const result = {

@@ -31,14 +31,24 @@
 
   // ---- shadow roots -------------------------------------------------------------------------
 
-  /** The shadow root of `el`, open or closed (Chrome content scripts may read closed ones). */
+  /**
+   * The shadow root of `el`, open or closed. Content scripts may read closed ones: Firefox has
+   * `Element.openOrClosedShadowRoot`, a property (a getter) in its content scripts; Chromium has
+   * the function `chrome.dom.openOrClosedShadowRoot(el)`. A function-valued property is called,
+   * in case a browser ships it as a method.
+   */
   const shadowOf = (el) => {
     if (el.shadowRoot) return el.shadowRoot;
     try {
-      // Firefox content scripts: Element.openOrClosedShadowRoot().
-      if (typeof el.openOrClosedShadowRoot === 'function') return el.openOrClosedShadowRoot() || null;
-      if (globalThis.chrome && chrome.dom && chrome.dom.openOrClosedShadowRoot) {
-        return chrome.dom.openOrClosedShadowRoot(el) || null;
+      if ('openOrClosedShadowRoot' in el) {
+        const v = el.openOrClosedShadowRoot;
+        const sr = typeof v === 'function' ? v.call(el) : v;
+        if (sr && sr.nodeType === 11) return sr;
+      }
+      const dom = globalThis.chrome && chrome.dom;
+      if (dom && typeof dom.openOrClosedShadowRoot === 'function') {
+        const sr = dom.openOrClosedShadowRoot(el);
+        if (sr && sr.nodeType === 11) return sr;
       }
     } catch (_) {
       /* not a host */

@@ -1,11 +1,22 @@
 // SafeDM content script: finds this site's adapter, watches the page for message rows and sends
 // them to the service worker, which scores them; shows the in-page alert when it says so.
 //
+// - Cold start: the script observes from its first line, without waiting for the worker. Rows
+//   are read, stamped with the time they arrived, and held until the worker has answered
+//   `content:hello` (settings only, it does not wait for the engine) and `content:open` (the
+//   conversation's watermark, from storage); then they are sent. A worker that is still
+//   compiling the engine scores them when it is ready, with their own arrival times.
+// - History is what the worker has already scored, not what arrived early. The watermark is
+//   the newest message the worker scored in this conversation ({id, time, top}): rows found
+//   when the conversation opens that sit before the watermark's row on the page, or are older
+//   by time or ordered id, are history; every other row is new, whether it came in live, was
+//   on the page when it opened (unread), or arrived while the browser was closed. A conversation
+//   never scored has no watermark: it is scored in full, and can alert. After the opening, a row
+//   inserted before a row already read (scrolling up), or older by time or ordered id, is
+//   history. History is scored to rebuild the state but never alerts by itself; no timer or
+//   quiet period decides anything, so a steady trickle of rows changes nothing.
 // - SPA navigation: the conversation id is re-read on every mutation batch, on popstate and
-//   hashchange, and on a slow timer; a new conversation starts a new "settling" window.
-// - History: rows present when a conversation opens (the settling window), and rows inserted
-//   before rows already read (scrolling up), are sent with history: true: the worker scores them
-//   to rebuild the conversation's state but never alerts because of them.
+//   hashchange, and on a slow timer; each conversation asks for its watermark when it opens.
 // - Virtualised lists re-mount old rows: every row is deduplicated by its id (the site's, or a
 //   hash) and its text hash; a known id with a new text hash is an edit.
 // - Shadow roots (Reddit): each one found is observed too.
@@ -23,8 +34,6 @@
   const site0 = SafeDM.siteFor(location);
   if (!site0) return;
 
-  const SETTLE_QUIET_MS = 500; // a conversation has settled after this long without new rows
-  const SETTLE_MAX_MS = 2500; // ...or this long after it opened
   const FLUSH_MS = 40; // batching delay before rows go to the worker
   const SLICE_MS = 6; // longest slice of row reading before yielding
   const HEALTH_AFTER_MS = 3000;
@@ -32,15 +41,20 @@
   let site = site0; // the adapter in use (site0 or SafeDM.generic)
   let mode = 'site';
   let config = { enabled: true, alertChild: true, region: 'auto' };
+  let helloDone = false; // the worker answered content:hello (until then rows are only held)
   let alive = true;
 
   /** Per conversation: ids read (id -> text hash), survives navigating away and back. */
   const conversations = new Map();
-  let conv = null; // {id, seen, openedAt, lastRowAt, settled, contact, recentLive: [], newestTime}
+  // The open conversation: {id, weak, seen, mark (undefined until the worker said; null = never
+  // scored), classified (the opening rows are sorted into new and history), settled, pending
+  // (read messages waiting to be sent), rowOf (id -> row element), contact, self, newestTime,
+  // maxId}.
+  let conv = null;
   let queue = []; // rows waiting to be read, from index qi on
   let qi = 0;
   const queued = new Set();
-  let pending = []; // read messages waiting to be sent
+  const arrived = new WeakMap(); // row element -> when it was first seen (ms since the epoch)
   const texts = new Map(); // message id -> text, for quoting the alert (page memory only)
   let flushTimer = 0;
   let processing = false;
@@ -97,14 +111,18 @@
     const weak = SafeDM.conversationWeak;
     if (conv && conv.id === id) return;
     if (conv && conv.weak && id && !weak && conv.seen.size === 0) {
-      // The same chat, now named by a better rule (WhatsApp: its first row gave the JID).
+      // The same chat, now named by a better rule (WhatsApp: its first row gave the JID); its
+      // watermark is asked for again under that name.
       conversations.delete(conv.id);
       conv.id = id;
       conv.weak = false;
       conversations.set(id, { seen: conv.seen });
+      conv.classified = false; // nothing was read yet: sort the rows by the JID's watermark
+      conv.settled = false;
+      askMark(conv);
       return;
     }
-    if (pending.length) flush();
+    if (conv) flush(conv);
     if (!id) {
       conv = null;
       return;
@@ -114,50 +132,90 @@
       known = { seen: new Map() };
       conversations.set(id, known);
     }
-    const now = performance.now();
     conv = {
-      id, weak, seen: known.seen, openedAt: now, lastRowAt: now, settled: false,
-      contact: '', self: '', newestTime: 0, maxId: '',
+      id, weak, seen: known.seen, mark: undefined, classified: false, settled: false, pending: [],
+      rowOf: new Map(), contact: '', self: '', newestTime: 0, maxId: '',
     };
     namesReadAt = -Infinity;
     readNames();
+    askMark(conv);
     enqueue(SafeDM.queryAll(document, site.row, site.shadow));
-    scheduleSettleCheck();
   }
 
-  function scheduleSettleCheck() {
-    const c = conv;
-    setTimeout(() => {
-      if (!c || c !== conv || c.settled) return;
-      const now = performance.now();
-      // Settled: the rows found so far are read, and either no row came for a while or the
-      // conversation has been open for long enough.
-      if (!processing && qi >= queue.length &&
-          (now - c.lastRowAt >= SETTLE_QUIET_MS || now - c.openedAt >= SETTLE_MAX_MS)) {
-        c.settled = true;
-        flush();
-        reportStatus();
-      } else scheduleSettleCheck();
-    }, 100);
+  const validMark = (m) => (m && typeof m === 'object' && typeof m.id === 'string' ? {
+    id: m.id,
+    time: Number.isFinite(m.time) ? m.time : 0,
+    top: typeof m.top === 'string' && /^\d{1,40}$/.test(m.top) ? m.top : '',
+  } : null);
+
+  /** Asks the worker for the conversation's watermark (read from storage, no engine needed). */
+  function askMark(c) {
+    const asked = c.id;
+    c.mark = undefined;
+    send({ type: 'content:open', site: site0.name, conversation: asked }).then((res) => {
+      if (c.id !== asked || c.classified) return;
+      // No answer (an error): no watermark; the worker's own memory of ids still prevents
+      // scoring a message twice.
+      c.mark = res && res.type === 'worker:conversation' ? validMark(res.mark) : null;
+      maybeClassify(c);
+    });
   }
+
+  /** Numeric string comparison for ordered ids (snowflakes exceed 2^53). */
+  const idLess = (a, b) => a.length < b.length || (a.length === b.length && a < b);
+
+  /**
+   * The opening: once the worker has answered hello and the watermark, and the rows found so far
+   * are read, each held message is sorted: history when it sits before the watermark's row on
+   * the page (or after it, for newest-first lists), is older than the watermark by time or
+   * ordered id, or was inserted above rows already read. Then everything held is sent.
+   */
+  function maybeClassify(c) {
+    if (c.classified || !helloDone || c.mark === undefined) return;
+    if (c === conv && (processing || qi < queue.length)) return; // processSlice calls again
+    c.classified = true;
+    const mark = c.mark;
+    if (mark) {
+      let order = null;
+      let markAt = -1;
+      const markEl = c.rowOf.get(mark.id);
+      if (c === conv && markEl && markEl.isConnected) {
+        order = new Map();
+        SafeDM.queryAll(document, site.row, site.shadow).forEach((r, i) => order.set(r, i));
+        markAt = order.has(markEl) ? order.get(markEl) : -1;
+      }
+      for (const m of c.pending) {
+        if (m.history || m.edit) continue;
+        const at = markAt >= 0 && m.row ? order.get(m.row) : undefined;
+        if (at !== undefined && (site.newestFirst ? at > markAt : at < markAt)) m.history = true;
+        else if (m.time && mark.time && m.time < mark.time - 120) m.history = true;
+        else if (site.idsOrdered && mark.top && /^\d+$/.test(m.id) && idLess(m.id, mark.top)) m.history = true;
+      }
+      if (mark.time > c.newestTime) c.newestTime = mark.time;
+      if (site.idsOrdered && mark.top && (!c.maxId || idLess(c.maxId, mark.top))) c.maxId = mark.top;
+    }
+    flush(c, true);
+  }
+
+  let modeReason = ''; // why the generic reader is in use, repeated in every status while it is
 
   function reportStatus(reason) {
     const rows = conv ? conv.seen.size : 0;
     send({
       type: 'content:status', site: site0.name, conversation: conv ? conv.id : '', adapter: mode,
-      rows, settled: !!(conv && conv.settled), reason: reason || '',
+      rows, settled: !!(conv && conv.settled), reason: reason || modeReason,
     });
   }
 
   // ---- reading rows -------------------------------------------------------------------------
 
   function enqueue(rows) {
-    const settling = conv && !conv.settled;
+    const now = Date.now();
     for (const r of rows) {
+      if (!arrived.has(r)) arrived.set(r, now);
       if (!queued.has(r)) {
         queued.add(r);
         queue.push(r);
-        if (settling) unsettledEls.add(r);
       }
     }
     if (queue.length > qi && !processing) {
@@ -167,20 +225,17 @@
   }
 
   /**
-   * Whether a new row is history: read while the conversation was still settling, or placed
-   * before a row already read (scrolling up loads older rows above), or older by its ordered id
-   * or its time. The position check walks forward over the following rows (skipping their
+   * Whether a new row is history: placed before a row already read (scrolling up loads older
+   * rows above), or, once the opening rows are sorted, older by its ordered id or its time than
+   * the newest read. (The opening rows are compared with the worker's watermark instead, in
+   * maybeClassify.) The position check walks forward over the following rows (skipping their
    * insides) until it meets a row already read, or the end of the list: no layout, and no
    * compareDocumentPosition (which walks long sibling lists).
    */
   function isHistory(row, read) {
-    if (!conv.settled) return true;
-    if (unsettledEls.has(row)) return true; // queued while the conversation was settling
     if (historyEls.has(row) || (!liveEls.has(row) && followedByReadRow(row))) return !site.newestFirst;
-    if (site.idsOrdered && /^\d+$/.test(read.id) && conv.maxId &&
-        (read.id.length < conv.maxId.length || (read.id.length === conv.maxId.length && read.id < conv.maxId))) {
-      return true;
-    }
+    if (!conv.classified) return false;
+    if (site.idsOrdered && /^\d+$/.test(read.id) && conv.maxId && idLess(read.id, conv.maxId)) return true;
     if (read.time && conv.newestTime && read.time < conv.newestTime - 120) return true;
     return false;
   }
@@ -205,7 +260,6 @@
   const readEls = new WeakSet(); // row elements already read (new, re-mounted or history)
   const historyEls = new WeakSet(); // unread rows already known to sit before a read one
   const liveEls = new WeakSet(); // unread rows already known to have no read row after them
-  const unsettledEls = new WeakSet(); // rows found while their conversation was settling
 
   /** The next node after `node` in document order within `root`, skipping node's subtree. */
   function after(node, root) {
@@ -251,6 +305,7 @@
         readEls.add(row);
         continue;
       }
+      conv.rowOf.set(read.id, row);
       const prev = conv.seen.get(read.id);
       if (prev === read.hash) {
         readEls.add(row); // a re-mounted row, already read
@@ -266,56 +321,82 @@
       const history = !edit && isHistory(row, read);
       readEls.add(row);
       conv.seen.set(read.id, read.hash);
-      conv.lastRowAt = performance.now();
       if (site.tempIds) rememberRecent(row, read);
       if (read.time && read.time > conv.newestTime) conv.newestTime = read.time;
-      if (site.idsOrdered && /^\d+$/.test(read.id) &&
-          (!conv.maxId || read.id.length > conv.maxId.length || (read.id.length === conv.maxId.length && read.id > conv.maxId))) {
+      if (site.idsOrdered && /^\d+$/.test(read.id) && (!conv.maxId || idLess(conv.maxId, read.id))) {
         conv.maxId = read.id;
       }
       texts.set(read.id, read.text);
       if (texts.size > 200) texts.delete(texts.keys().next().value);
-      pending.push({
+      conv.pending.push({
         id: read.id, hash: read.hash, role: read.role, text: read.text, time: read.time,
-        history, edit,
+        seenAt: arrived.get(row) || Date.now(), history, edit,
+        row: conv.classified ? undefined : row, // the opening rows keep theirs, to sort them
       });
-      if (pending.length >= 200) flush();
+      if (conv.classified && conv.pending.length >= 200) flush(conv);
     }
     if (qi < queue.length) setTimeout(processSlice, 0);
     else {
       queue = [];
       qi = 0;
       processing = false;
-      scheduleFlush();
+      if (conv && !conv.classified) maybeClassify(conv);
+      else scheduleFlush();
     }
   }
 
   function scheduleFlush() {
-    if (flushTimer || !pending.length) return;
+    if (flushTimer || !conv || !conv.pending.length) return;
     flushTimer = setTimeout(() => {
       flushTimer = 0;
-      flush();
+      if (conv) flush(conv);
     }, FLUSH_MS);
   }
 
-  function flush() {
-    if (!pending.length || !conv || !config.enabled) {
-      pending = [];
+  const BATCH = 200;
+  const RANK = { watch: 1, warn: 2, alert: 3 };
+
+  /**
+   * Sends a conversation's read messages to the worker, in batches of 200, once the worker has
+   * answered hello and the conversation is sorted (until then they are held). `opening`: the
+   * first send of a conversation: the strongest alert of all its batches is shown once, when
+   * they are all answered, and the conversation is then reported settled.
+   */
+  function flush(c, opening = false) {
+    if (!helloDone || !c.classified) return;
+    if (!config.enabled) c.pending = [];
+    const all = c.pending;
+    c.pending = [];
+    readNames();
+    // One batch per task (a page opened with thousands of rows holds many), in order.
+    const sends = [];
+    for (let i = 0; i < all.length; i += BATCH) {
+      sends.push(new Promise((resolve) => setTimeout(() => {
+        const messages = all.slice(i, i + BATCH).map(({ row, ...m }) => m);
+        send({
+          type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
+          adapter: mode, idsOrdered: !!site.idsOrdered, messages,
+        }).then(resolve);
+      }, 0)));
+    }
+    if (!opening) {
+      for (const s of sends) s.then((res) => { if (res && res.alert) showAlert(res.alert, c); });
       return;
     }
-    const batch = pending;
-    pending = [];
-    readNames();
-    const c = conv;
-    send({
-      type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
-      adapter: mode, messages: batch,
-    }).then((res) => {
-      if (res && res.alert && config.alertChild) showAlert(res.alert, c);
+    Promise.all(sends).then((replies) => {
+      let best = null;
+      for (const res of replies) {
+        if (res && res.alert && (!best || (RANK[res.alert.level] || 0) >= (RANK[best.level] || 0))) best = res.alert;
+      }
+      if (best) showAlert(best, c);
+      c.settled = true;
+      if (c === conv) reportStatus();
     });
   }
 
+  /** The alert, for the conversation in front of the child only (not one navigated away from). */
   function showAlert(a, c) {
+    if (!config.alertChild || c !== conv) return;
     SafeDM.showAlert({
       ...a,
       siteLabel: site0.label,
@@ -394,14 +475,16 @@
       if (generic.length >= 3) {
         mode = 'generic';
         site = SafeDM.generic;
+        modeReason = `${site0.label}'s page changed: SafeDM is reading it with its generic reader.`;
         conv = null;
         checkConversation();
         enqueue(generic);
-        reportStatus(`${site0.label}'s page changed: SafeDM is reading it with its generic reader.`);
+        reportStatus();
       }
     } else if (mode === 'generic' && siteRows > 0) {
       mode = 'site';
       site = site0;
+      modeReason = '';
       conv = null;
       checkConversation();
       reportStatus();
@@ -413,13 +496,31 @@
     clearInterval(bodyCheckTimer);
   }
 
-  async function start() {
-    const res = await send({ type: 'content:hello', site: site0.name });
-    if (res && res.type === 'worker:config') config = res;
-    if (!config.enabled) {
-      reportStatus('Switched off for this site in the settings.');
-      return;
-    }
+  /**
+   * Starts observing at once, and asks the worker for the settings at the same time; held rows
+   * go out when it answers. (A cold worker answers from storage without waiting for its engine.)
+   */
+  function start() {
+    send({ type: 'content:hello', site: site0.name }).then((res) => {
+      if (res && res.type === 'worker:config') {
+        config = { enabled: !!res.enabled, alertChild: !!res.alertChild, region: String(res.region || 'auto') };
+      }
+      helloDone = true;
+      if (!config.enabled) {
+        stop();
+        queue = [];
+        qi = 0;
+        for (const known of conversations.values()) known.seen.clear();
+        if (conv) conv.pending = [];
+        texts.clear();
+        reportStatus('Switched off for this site in the settings.');
+        return;
+      }
+      if (conv) {
+        if (conv.classified) flush(conv);
+        else maybeClassify(conv);
+      }
+    });
     observe(document);
     if (site.shadow) watchShadows(document.documentElement);
     checkConversation();

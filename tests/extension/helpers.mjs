@@ -12,7 +12,8 @@ process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
-export const EXT = path.join(ROOT, 'dist/extension');
+// SAFEDM_EXT: another build to test (e.g. an older commit's dist/extension, to see a test fail).
+export const EXT = process.env.SAFEDM_EXT ? path.resolve(process.env.SAFEDM_EXT) : path.join(ROOT, 'dist/extension');
 export const FIXTURES = path.join(HERE, 'fixtures');
 export const RESULTS = path.join(ROOT, 'test-results');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -60,6 +61,20 @@ export const FAMILY_AFFECTION = [
 
 const fixtureLib = () => fs.readFileSync(path.join(FIXTURES, 'fixture-lib.js'), 'utf8');
 
+/**
+ * The fixture page for a document request, or null. `seed` ([[from, text] or {from, text, id}]):
+ * messages the page holds before any extension script runs (window.FIXTURE_SEED).
+ */
+export function fixtureHtml(url, seed = null) {
+  const name = fixtureFor(url);
+  if (!name) return null;
+  const list = (seed || []).map((m) => (Array.isArray(m) ? { from: m[0], text: m[1] } : m));
+  // JSON inside a <script>: "<" escaped so no text can close the element.
+  const seedJs = list.length ? `window.FIXTURE_SEED = ${JSON.stringify(list).replace(/</g, '\\u003c')};\n` : '';
+  return fs.readFileSync(path.join(FIXTURES, name), 'utf8')
+    .replace('<!--FIXTURE_LIB-->', `<script>${seedJs}${fixtureLib()}</script>`);
+}
+
 function fixtureFor(url) {
   const u = new URL(url);
   for (const s of Object.values(SITES)) {
@@ -78,7 +93,7 @@ function fixtureFor(url) {
  * `lang`: the browser's UI language, which chrome.i18n follows (the extension's words). Debian's
  * Chromium on Linux takes it from --lang (here the LANGUAGE/LANG environment did not change it).
  */
-export async function launch({ locale = 'en-GB', lang = null, dir = null } = {}) {
+export async function launch({ locale = 'en-GB', lang = null, dir = null, waitEngine = true } = {}) {
   if (!fs.existsSync(path.join(EXT, 'manifest.json'))) throw new Error('run `make extension` first');
   // `dir`: an existing profile (a browser restart on the same profile); else a fresh one.
   dir = dir || fs.mkdtempSync(path.join(os.tmpdir(), 'safedm-pw-'));
@@ -94,6 +109,7 @@ export async function launch({ locale = 'en-GB', lang = null, dir = null } = {})
   });
   const requests = [];
   const violations = [];
+  const h = {};
   ctx.on('request', (r) => {
     requests.push({ url: r.url(), sw: !!r.serviceWorker(), frame: safeFrameUrl(r) });
   });
@@ -102,10 +118,9 @@ export async function launch({ locale = 'en-GB', lang = null, dir = null } = {})
     const url = req.url();
     // The extension's own files (chrome-extension://) are read from disk, not the network.
     if (url.startsWith(`chrome-extension://`)) return route.continue();
-    const fixture = req.resourceType() === 'document' ? fixtureFor(url) : null;
-    if (fixture) {
-      const html = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8')
-        .replace('<!--FIXTURE_LIB-->', `<script>${fixtureLib()}</script>`);
+    const html = req.resourceType() === 'document' ? fixtureHtml(url, h.nextSeed) : null;
+    if (html) {
+      h.nextSeed = null; // one page load only
       return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
     }
     if (new URL(url).pathname === '/favicon.ico' && Object.values(SITES).some((x) => x.origin === new URL(url).origin)) {
@@ -117,8 +132,10 @@ export async function launch({ locale = 'en-GB', lang = null, dir = null } = {})
   let [sw] = ctx.serviceWorkers();
   if (!sw) sw = await ctx.waitForEvent('serviceworker');
   const extensionId = sw.url().split('/')[2];
-  const h = {
+  Object.assign(h, {
     ctx, extensionId, requests, violations, dir,
+    /** Messages the next fixture page served holds before the extension's scripts run. */
+    nextSeed: null,
     async worker() {
       const live = ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
       if (live) return live;
@@ -129,9 +146,10 @@ export async function launch({ locale = 'en-GB', lang = null, dir = null } = {})
       await ctx.close();
       if (!keepProfile) fs.rmSync(dir, { recursive: true, force: true });
     },
-  };
-  // Wait until the engine is up, so the first test doesn't measure WebAssembly compilation.
-  await evalWorker(h, () => globalThis.safedm && globalThis.safedm.version, { wait: true });
+  });
+  // Wait until the engine is up, so the first test doesn't measure WebAssembly compilation
+  // (the cold-start tests don't: their worker must still be compiling it).
+  if (waitEngine) await evalWorker(h, () => globalThis.safedm && globalThis.safedm.version, { wait: true });
   return h;
 }
 
