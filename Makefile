@@ -11,12 +11,14 @@ WASM_TARGET := wasm32-unknown-unknown
 # Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml.
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT := node_modules/.bin/wasm-opt
-# Issue 3: the optimised .wasm with the model under 350 KB gzipped; `make wasm` fails above it.
-WASM_BUDGET_GZ := 350000
+# The optimised .wasm with both models under 750 KB gzipped; `make wasm` fails above it. Issue 3
+# set 350 KB for the cue tables and the conversation model; issue 14 allows 1.5 MB in all for the
+# move detector (its weights are 363 KB gzipped at 2^15 buckets x 22 outputs).
+WASM_BUDGET_GZ := 750000
 CHROMIUM := /usr/bin/chromium
 FIREFOX := /usr/bin/firefox-esr
 
-.PHONY: demo www score-examples test lint unit build eval model eval-dev wasm test-wasm \
+.PHONY: demo www score-examples test lint unit build eval model moves eval-dev wasm test-wasm \
 	test-parity test-www bench size wasm-tools chromium unicode-tables
 
 ## Build the engine as WebAssembly and the playground into dist/www/, then serve it locally.
@@ -53,6 +55,12 @@ eval: build
 model:
 	$(CARGO) build --locked --profile fast -p safedm-lab --bin safedm
 	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
+
+## Retrain the move detector from the line corpus into src/moves/weights.bin (a few seconds).
+## Same data and seed give the same bytes; the held-back batches' figures are printed.
+moves:
+	$(CARGO) build --locked --release -p safedm-lab --bin safedm
+	./target/release/safedm train-moves data/moves/*.tsv --out src/moves/weights.bin
 
 ## Regenerate src/unicode_tables.rs from the Unicode crates (dev-dependencies); a unit test fails
 ## when the committed file is stale, e.g. after those crates are upgraded.
@@ -93,7 +101,7 @@ wasm: wasm-tools node_modules/.package-lock.json
 		"$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)" > pkg/package.json
 	@echo "pkg/safedm_bg.wasm: $$(stat -c %s pkg/safedm_bg.wasm) bytes, $$(gzip -9c pkg/safedm_bg.wasm | wc -c) gzipped"
 	@gz=$$(gzip -9c pkg/safedm_bg.wasm | wc -c); if (( gz > $(WASM_BUDGET_GZ) )); then \
-		echo "over the budget of issue 3: $$gz > $(WASM_BUDGET_GZ) bytes gzipped (see make size)"; exit 1; fi
+		echo "over the budget: $$gz > $(WASM_BUDGET_GZ) bytes gzipped (see make size)"; exit 1; fi
 
 ## The bindings' tests (tests/wasm.rs) as WebAssembly in Node. Release mode without LTO: the
 ## cue tables compile several times faster than in debug, and the build stays short.

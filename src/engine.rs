@@ -8,6 +8,7 @@ use crate::explain;
 use crate::level::{Level, Thresholds};
 use crate::message::{Message, Role};
 use crate::model::Model;
+use crate::moves::MoveModel;
 use crate::normalize::normalize;
 use std::sync::Arc;
 
@@ -40,6 +41,31 @@ mod combine {
     pub const MIN_MESSAGES_TO_RAISE: usize = 8;
 }
 
+/// How the move detector's findings become evidence.
+mod moves_in {
+    use crate::cues::Category;
+
+    /// Evidence of a move just at its threshold, and what certainty adds: one sure line makes
+    /// its category present (0.5), one borderline line does not; two do.
+    pub const BASE_WEIGHT: f32 = 0.0;
+    /// See [`BASE_WEIGHT`].
+    pub const STRENGTH_WEIGHT: f32 = 0.2;
+
+    /// The cue category each move of the detector feeds. The moves that have no category of
+    /// their own yet feed the nearest one: a gift with strings or an offer of work feeds
+    /// `gifts`, guilt and jealousy `isolation`, a hidden device and "what did you tell them
+    /// about me" `secrecy`, sextortion `coercion`. Child-side outputs feed none.
+    pub fn category(name: &str) -> Option<Category> {
+        Some(match name {
+            "gift_debt" | "offer" => Category::Gifts,
+            "guilt" => Category::Isolation,
+            "device" | "told_about_me" => Category::Secrecy,
+            "sextortion" => Category::Coercion,
+            other => return Category::from_name(other).filter(|c| *c != Category::AgeStatement),
+        })
+    }
+}
+
 /// Scores messages. Build once, share, and keep one [`ConversationState`] per conversation.
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -48,6 +74,8 @@ pub struct Engine {
     model: Option<Arc<Model>>,
     /// [`Model::fingerprint`] of `model`, computed once (it reads every weight).
     model_fingerprint: u32,
+    /// The learned move detector, when its weights load.
+    moves: Option<Arc<MoveModel>>,
     scoring: Scoring,
 }
 
@@ -60,6 +88,7 @@ impl Engine {
             cues: CueSet::new()?,
             model: None,
             model_fingerprint: 0,
+            moves: MoveModel::embedded().map(Arc::new),
             scoring: Scoring::Combined,
         }
         .with_model(Model::embedded()))
@@ -70,6 +99,45 @@ impl Engine {
         self.model_fingerprint = model.as_ref().map_or(0, Model::fingerprint);
         self.model = model.map(Arc::new);
         self
+    }
+
+    /// The same engine with another move detector (or none: cue rows only).
+    pub fn with_moves(mut self, moves: Option<MoveModel>) -> Engine {
+        self.moves = moves.map(Arc::new);
+        self
+    }
+
+    /// The move detector in use, if any.
+    pub fn moves(&self) -> Option<&MoveModel> {
+        self.moves.as_deref()
+    }
+
+    /// The moves the detector finds in `normalized`, as hits of the categories they feed, for
+    /// categories whose cue rows did not already hit as strongly.
+    fn move_hits(&self, normalized: &crate::normalize::Normalized, hits: &[CueHit]) -> Vec<CueHit> {
+        let Some(detector) = self.moves.as_deref() else {
+            return Vec::new();
+        };
+        let mut out: Vec<CueHit> = Vec::new();
+        for found in detector.moves(normalized.as_str()) {
+            let Some(category) = moves_in::category(&found.name) else {
+                continue;
+            };
+            let weight = moves_in::BASE_WEIGHT + moves_in::STRENGTH_WEIGHT * found.strength;
+            let stronger = |h: &CueHit| h.category == category && h.weight >= weight;
+            if hits.iter().any(stronger) || out.iter().any(stronger) {
+                continue;
+            }
+            let span = normalized.original_span(found.span);
+            out.push(CueHit {
+                category,
+                weight,
+                start: span.start,
+                end: span.end,
+                age: None,
+            });
+        }
+        out
     }
 
     /// The same engine with one scorer switched off, for ablation studies.
@@ -146,6 +214,10 @@ impl Engine {
             if highest.is_some() {
                 state.model_probability = highest;
             }
+        }
+        if message.role != Role::Child && self.scoring != Scoring::ModelOnly {
+            let found = self.move_hits(&normalized, &hits);
+            hits.extend(found);
         }
         if message.role == Role::Child && state.age_asked && state.child_age.is_none() {
             hits.extend(bare_age_answer(&message.text));

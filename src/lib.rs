@@ -27,6 +27,7 @@ pub mod explain;
 pub mod level;
 pub mod message;
 pub mod model;
+pub mod moves;
 pub mod normalize;
 #[rustfmt::skip]
 mod unicode_tables;

@@ -5,6 +5,7 @@
 //! - [`segments`]: offender chats cut into PAN 2012-style segments;
 //! - [`train`]: `safedm train`, the learned scorer's trainer;
 //! - [`eval`]: whole-conversation scoring and the evaluation report;
+//! - [`moves`]: the move detector's trainer and its per-output report;
 //! - [`split_export`]: the trainer's split written out for `bench/`;
 //! - the `safedm` command line (`src/bin/safedm.rs`) and the generators in `examples/`.
 //!
@@ -14,6 +15,7 @@
 pub mod corpus;
 pub mod error;
 pub mod eval;
+pub mod moves;
 pub mod segments;
 pub mod source;
 pub mod split_export;

@@ -314,3 +314,30 @@ fn export_split_writes_the_trainers_windows_and_the_dev_conversations_eval_score
     // The extra file comes whole, after the corpora.
     assert_eq!(dev_lines.last().unwrap()["id"], "x1");
 }
+
+/// The embedded move detector names the line corpus it was trained from, and that corpus is
+/// what the repository holds (`make moves` after changing `data/moves/`).
+#[test]
+fn the_move_detector_names_the_line_corpus_it_was_trained_from() {
+    let m = safedm::moves::MoveModel::embedded().expect("src/moves/weights.bin loads");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut named: Vec<&str> = m.header.data.iter().map(|d| d.name.as_str()).collect();
+    named.sort();
+    let mut on_disk: Vec<String> = std::fs::read_dir(repo.join("data/moves"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tsv"))
+        .map(|n| format!("data/moves/{n}"))
+        .collect();
+    on_disk.sort();
+    assert_eq!(named, on_disk);
+    for d in &m.header.data {
+        assert_eq!(
+            train::sha256_file(&repo.join(&d.name)).unwrap(),
+            d.sha256,
+            "{} changed since src/moves/weights.bin was trained: run `make moves`",
+            d.name
+        );
+    }
+    assert_eq!(m.header.labels, safedm_lab::moves::LABELS);
+}

@@ -7,9 +7,11 @@ use safedm::model::Model;
 use safedm::{Config, Engine, Scoring, Sensitivity};
 use safedm_lab::corpus::{self, Conversation};
 use safedm_lab::eval::{self, EvalReport};
+use safedm_lab::moves;
 use safedm_lab::segments::SegmentBuilder;
 use safedm_lab::source::is_dev;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -105,6 +107,34 @@ enum Command {
         #[arg(long, default_value_t = 6)]
         epochs: usize,
     },
+    /// Train the move detector from the labelled line corpus and write its weights file.
+    TrainMoves {
+        /// The corpus files (`data/moves/*.tsv`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the weights.
+        #[arg(long, default_value = "src/moves/weights.bin")]
+        out: String,
+        /// log2 of the hashed feature space.
+        #[arg(long, default_value_t = 15)]
+        bits: u32,
+        /// Passes over the data.
+        #[arg(long, default_value_t = 8)]
+        epochs: usize,
+        /// Seed of the shuffles.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Precision and recall of the embedded move detector per output and language on labelled
+    /// lines (the same TSV format), every line counted.
+    EvalMoves {
+        /// The files to read.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_sensitivity(s: &str) -> Result<Sensitivity, String> {
@@ -141,7 +171,73 @@ fn main() -> ExitCode {
             out,
             dev_extra,
         } => export_split(&data, &out, &dev_extra),
+        Command::TrainMoves {
+            files,
+            out,
+            bits,
+            epochs,
+            seed,
+        } => train_moves(files, &out, bits, epochs, seed),
+        Command::EvalMoves { files, json } => eval_moves(&files, json),
     }
+}
+
+fn train_moves(files: Vec<PathBuf>, out: &str, bits: u32, epochs: usize, seed: u64) -> ExitCode {
+    if !(8..=20).contains(&bits) {
+        eprintln!("safedm: --bits must be between 8 and 20");
+        return ExitCode::from(2);
+    }
+    let options = moves::MoveOptions {
+        files,
+        bits,
+        epochs,
+        seed,
+    };
+    let start = Instant::now();
+    let result = moves::train_moves(&options).and_then(|(m, report)| Ok((m.to_bytes()?, report)));
+    match result.and_then(|(bytes, report)| {
+        std::fs::write(out, &bytes).map_err(|e| {
+            safedm_lab::Error::new(safedm_lab::ErrorKind::Io, format!("{out}: {e}"))
+        })?;
+        Ok((bytes.len(), report))
+    }) {
+        Ok((len, report)) => {
+            print!("{report}");
+            println!(
+                "wrote {out}: {len} bytes in {:.1} s",
+                start.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("safedm: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn eval_moves(files: &[PathBuf], json: bool) -> ExitCode {
+    let Some(model) = safedm::moves::MoveModel::embedded() else {
+        eprintln!("safedm: the embedded move detector does not load");
+        return ExitCode::from(1);
+    };
+    let mut lines = Vec::new();
+    for f in files {
+        match moves::read_lines(f, model.header.bits) {
+            Ok(l) => lines.extend(l),
+            Err(e) => {
+                eprintln!("safedm: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let (figures, table) = moves::report(&model, &lines);
+    if json {
+        println!("{figures}");
+    } else {
+        print!("{} lines\n{table}", lines.len());
+    }
+    ExitCode::SUCCESS
 }
 
 fn export_split(data: &str, out: &str, dev_extra: &[String]) -> ExitCode {
