@@ -10,8 +10,8 @@
 //! ```
 //! use safedm::moves::MoveModel;
 //! let model = MoveModel::embedded().expect("the embedded move detector loads");
-//! let moves = model.moves("dont tell ur mom about us ok");
-//! assert!(moves.iter().any(|m| m.name == "secrecy"));
+//! let moves = model.moves("what did you say to your mum about me");
+//! assert!(moves.iter().any(|m| m.name == "told_about_me"));
 //! ```
 
 use crate::error::{Error, ErrorKind};
