@@ -227,7 +227,7 @@ fn choose_threshold(scored: &[(f32, bool)]) -> f32 {
 pub fn report(model: &MoveModel, lines: &[Line]) -> (serde_json::Value, String) {
     let mut by: BTreeMap<(String, String), Vec<(f32, bool)>> = BTreeMap::new();
     for line in lines {
-        let logits = logits_of(model, &line.buckets);
+        let logits = model.logits_of_buckets(&line.buckets);
         for (k, label) in LABELS.iter().enumerate() {
             let entry = (sigmoid(logits[k]), line.targets[k]);
             by.entry((label.to_string(), line.lang.clone()))
@@ -258,20 +258,6 @@ pub fn report(model: &MoveModel, lines: &[Line]) -> (serde_json::Value, String) 
         json.insert(format!("{label}/{lang}"), serde_json::json!({"positives": positives, "precision": (p * 1000.0).round() / 1000.0, "recall": (r * 1000.0).round() / 1000.0}));
     }
     (serde_json::Value::Object(json), table)
-}
-
-fn logits_of(model: &MoveModel, buckets: &[u32]) -> Vec<f32> {
-    let outputs = model.header.labels.len();
-    let norm = model.header.scale / (buckets.len().max(1) as f32).sqrt();
-    (0..outputs)
-        .map(|k| {
-            let s: i32 = buckets
-                .iter()
-                .map(|&b| i32::from(model.weights[b as usize * outputs + k]))
-                .sum();
-            model.header.bias[k] + s as f32 * norm
-        })
-        .collect()
 }
 
 /// Trains the detector; returns it with the held-back report as text.
@@ -308,7 +294,12 @@ pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> 
     for k in 0..LABELS.len() {
         let scored: Vec<(f32, bool)> = dev
             .iter()
-            .map(|l| (sigmoid(logits_of(&model, &l.buckets)[k]), l.targets[k]))
+            .map(|l| {
+                (
+                    sigmoid(model.logits_of_buckets(&l.buckets)[k]),
+                    l.targets[k],
+                )
+            })
             .collect();
         model.header.thresholds[k] = choose_threshold(&scored);
     }

@@ -191,11 +191,18 @@ impl MoveModel {
     }
 
     fn logits(&self, features: &[Feature]) -> Vec<f32> {
+        let buckets: Vec<u32> = features.iter().map(|f| f.bucket).collect();
+        self.logits_of_buckets(&buckets)
+    }
+
+    /// Every output's logit for a text given as its feature buckets ([`features`]), in header
+    /// order; the trainer scores its held-back lines with this.
+    pub fn logits_of_buckets(&self, buckets: &[u32]) -> Vec<f32> {
         let outputs = self.header.labels.len();
-        let norm = self.header.scale / (features.len().max(1) as f32).sqrt();
+        let norm = self.header.scale / (buckets.len().max(1) as f32).sqrt();
         let mut sums = vec![0i32; outputs];
-        for f in features {
-            let row = f.bucket as usize * outputs;
+        for &b in buckets {
+            let row = b as usize * outputs;
             if let Some(ws) = self.weights.get(row..row + outputs) {
                 for (s, &w) in sums.iter_mut().zip(ws) {
                     *s += i32::from(w);
