@@ -159,6 +159,17 @@ impl Default for ConversationState {
     }
 }
 
+/// What the cue tracker makes of a conversation now ([`ConversationState::risk`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct CueRisk {
+    /// 0 to 100, after the gates.
+    pub risk: u8,
+    /// The level `risk` maps to.
+    pub level: Level,
+    /// Categories with enough evidence to count, strongest first.
+    pub present: Vec<Category>,
+}
+
 /// Why the risk is what it is: one category, in words for a parent and for the young user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -411,11 +422,7 @@ impl ConversationState {
     }
 
     /// The risk and level now, with the gates on independent categories.
-    pub(crate) fn risk(
-        &self,
-        sensitivity: Sensitivity,
-        child_age_config: Option<u8>,
-    ) -> (u8, Level, Vec<Category>) {
+    pub(crate) fn risk(&self, sensitivity: Sensitivity, child_age_config: Option<u8>) -> CueRisk {
         let thresholds = Thresholds::of(sensitivity);
         let present = self.present_categories();
         let mut stages: Vec<Stage> = present.iter().map(|c| c.stage()).collect();
@@ -445,7 +452,11 @@ impl ConversationState {
             _ => 100,
         };
         let risk = raw.min(cap);
-        (risk, thresholds.level(risk), present)
+        CueRisk {
+            risk,
+            level: thresholds.level(risk),
+            present,
+        }
     }
 }
 
@@ -475,7 +486,11 @@ mod tests {
                 None,
             );
         }
-        let (risk, level, present) = s.risk(Sensitivity::Strict, Some(12));
+        let CueRisk {
+            risk,
+            level,
+            present,
+        } = s.risk(Sensitivity::Strict, Some(12));
         assert_eq!(present, vec![Category::Secrecy]);
         assert!(level < Level::Warn, "risk {risk} level {level:?}");
     }
@@ -511,7 +526,7 @@ mod tests {
             &[hit(Category::RiskCheck, 0.8)],
             None,
         );
-        let (_, level, _) = s.risk(Sensitivity::Balanced, None);
+        let level = s.risk(Sensitivity::Balanced, None).level;
         assert_eq!(level, Level::Alert);
     }
 

@@ -230,7 +230,8 @@ impl Engine {
             &hits,
             self.config.child_age,
         );
-        let (cue_risk, _, present) = state.risk(self.config.sensitivity, self.config.child_age);
+        let cues = state.risk(self.config.sensitivity, self.config.child_age);
+        let (cue_risk, present) = (cues.risk, cues.present);
         let (risk, level, note) = self.combine(state, cue_risk);
         let present = if self.scoring == Scoring::ModelOnly {
             Vec::new()
