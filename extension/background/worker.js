@@ -111,6 +111,7 @@ async function addTamper(event) {
 // so. A write that still fails is recorded as a health note too.
 
 let evicting = Promise.resolve();
+let observing = null; // the key of the conversation whose batch is being scored
 let lastBudgetCheck = 0;
 const BUDGET_CHECK_MS = 60000; // at most once a minute (Firefox has no getBytesInUse: a full read)
 const HEALTH_NOTES = 50;
@@ -120,6 +121,7 @@ function evict({ keys = [], bytes = 0 } = {}) {
   const run = evicting.then(async () => {
     const items = await chrome.storage.local.get(null);
     const keep = new Set([...keys, ...store.pending.keys()]);
+    if (observing) keep.add(observing); // the conversation being scored right now
     for (const k of keys) delete items[k]; // replaced by what is being written
     const plan = planEviction(items, { target: EVICT_TO, keep, extra: bytes });
     if (!plan.remove.length) return 0;
@@ -526,6 +528,7 @@ async function observeBatch(msg, sender) {
   try {
     return await observeBatchInner(msg, sender);
   } finally {
+    observing = null;
     debug.batches = (debug.batches || 0) + 1;
     debug.batchMs = (debug.batchMs || 0) + (performance.now() - t0);
   }
@@ -537,6 +540,7 @@ async function observeBatchInner(msg, sender) {
   if (!site || !conversation || !Array.isArray(msg.messages)) throw new Error('bad batch');
   if (!settings.sites[site]) return { result: { type: 'worker:assessment', skipped: true }, saved: null };
   const key = convKey(site, conversation);
+  observing = key;
   const rec = await loadConversation(site, conversation);
   if (msg.contact) rec.contact = str(msg.contact, 100);
   // Trusted contacts (family, known friends) are scored, but alert only at `alert`.
@@ -610,6 +614,10 @@ async function observeBatchInner(msg, sender) {
         const list = Array.isArray(log) ? log : [];
         list.push(entry);
         return list.slice(-settings.maxLogEntries);
+      }).catch((e) => {
+        // Not even after making room (a health note says so): the batch, its state and the
+        // child's alert go on.
+        console.error('SafeDM: alert not logged', e);
       });
       // History (older than what was already scored: before the watermark, or loaded by
       // scrolling up) rebuilds the state but never alerts by itself. Unread rows that were on
