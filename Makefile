@@ -154,7 +154,7 @@ size: wasm
 # --- Browser extension (extension/) ------------------------------------------------------------
 EXT_VERSION := $(shell sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' extension/manifest.json | head -n1)
 
-.PHONY: extension test-extension bench-extension firefox
+.PHONY: extension test-extension bench-extension bench-storage firefox
 
 ## Debian's Firefox ESR, for the extension's Firefox run (puppeteer-core over WebDriver BiDi).
 firefox:
@@ -182,3 +182,8 @@ test-extension: extension chromium firefox
 ## warm worker and on a cold one.
 bench-extension: extension chromium
 	$(NODE) bench/extension-5000.mjs
+
+## A year of heavy use (not a test; issue 18): 310 conversations, 200,000 messages sent to the real
+## worker in Chromium, a worker restart each simulated month; prints storage bytes month by month.
+bench-storage: extension chromium
+	$(NODE) bench/storage-year.mjs

@@ -11,8 +11,9 @@
 // scored as new (its id; the newest site time seen; the greatest ordered id on sites whose ids
 // are ordered). The content script sorts the rows it finds when a conversation opens against
 // it: before it = history, after it = new. A conversation without one was never scored, and
-// is scored in full (and may alert). `seen` (id -> text hash) still catches re-mounts, reloads
-// and edits; with the watermark deciding what is new, issue 18 can shrink it to a small set.
+// is scored in full (and may alert). A small bounded memory of ids and text hashes
+// (`background/memory.js`: the newest 200 scored as new, the last 100 scored as history, the
+// lowest ordered id) catches reloads and edits near the watermark; it replaced 20,000 ids.
 //
 // Message names are prefixed by their sender: content:* from the content script, options:* from
 // the parent's settings page, worker:* replies. options:* is answered only to the extension's own
@@ -26,11 +27,17 @@ import {
   hashPin, verifyPin, validPin, makeEvidenceKeys, seal, digest,
 } from '../common/crypto.js';
 import {
-  StorageQueue, convKey, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY, META_KEY, UNLOCK_KEY,
+  StorageQueue, convKey, isConvKey, planEviction, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY, META_KEY, UNLOCK_KEY,
+  HEALTH_KEY, STORE_BUDGET, EVICT_TO,
 } from './store.js';
+import {
+  memoryFrom, memoryToJson, knownHash, inScoredRange, remember, commitRange, idLess,
+} from './memory.js';
 
-const store = new StorageQueue(chrome.storage.local);
-const SEEN_CAP = 20000; // message ids remembered per conversation (ids and short hashes, no text)
+const store = new StorageQueue(chrome.storage.local, {
+  makeRoom: (ctx) => evict(ctx),
+  onFailure: (keys, error) => writeFailed(keys, error),
+});
 const RECENT_CAP = 300;
 
 let settings = validateSettings(undefined).settings; // effective: the parent's + managed ones
@@ -41,7 +48,9 @@ const EXCERPTS_PER_CONV = 30; // texts kept in memory (only with evidence keepin
 const EXCERPT_MAX = 280;
 let engine = null;
 /** Conversations whose saved state is already in the engine in this worker's life. */
-const loaded = new Map(); // key -> record {site, conversation, seen, contact, ...}
+const loaded = new Map(); // key -> record {site, conversation, mem, mark, contact, ...}
+/** Conversations opened (content:open) before their record was loaded: commitRange on load. */
+const opened = new Set();
 /** Work is serialised: one batch at a time, so state export/import never interleaves. */
 let work = Promise.resolve();
 
@@ -94,6 +103,74 @@ async function addTamper(event) {
   await store.update(TAMPER_KEY, (log) => [...(Array.isArray(log) ? log : []), entry].slice(-200));
 }
 
+// ---- the storage budget (issue 18) ----------------------------------------------------------
+//
+// chrome.storage.local is kept under STORE_BUDGET (store.js says why 4 MiB). Over it, or when a
+// write fails, conversation records are forgotten, untouched longest first, never the alert log,
+// tamper log, settings, PIN data or health notes; the parent's page shows a health note saying
+// so. A write that still fails is recorded as a health note too.
+
+let evicting = Promise.resolve();
+let observing = null; // the key of the conversation whose batch is being scored
+let lastBudgetCheck = 0;
+const BUDGET_CHECK_MS = 60000; // at most once a minute (Firefox has no getBytesInUse: a full read)
+const HEALTH_NOTES = 50;
+
+/** Forgets conversations until what is stored (plus `bytes` about to be written) fits. */
+function evict({ keys = [], bytes = 0 } = {}) {
+  const run = evicting.then(async () => {
+    const items = await chrome.storage.local.get(null);
+    const keep = new Set([...keys, ...store.pending.keys()]);
+    if (observing) keep.add(observing); // the conversation being scored right now
+    for (const k of keys) delete items[k]; // replaced by what is being written
+    const plan = planEviction(items, { target: EVICT_TO, keep, extra: bytes });
+    if (!plan.remove.length) return 0;
+    const updated = plan.remove.map((k) => (items[k] && items[k].updated) || 0);
+    await chrome.storage.local.remove(plan.remove);
+    for (const k of plan.remove) {
+      if (loaded.delete(k) && engine) engine.forget(k);
+    }
+    debug.evicted = (debug.evicted || 0) + plan.remove.length;
+    noteHealth({
+      kind: 'forgotten', count: plan.remove.length,
+      oldest: Math.min(...updated), newest: Math.max(...updated), before: plan.before, after: plan.after,
+    });
+    return plan.before - plan.after;
+  });
+  evicting = run.catch(() => {});
+  return run;
+}
+
+/** After a conversation was saved: over the budget? (throttled) */
+async function checkBudget(force = false) {
+  const now = Date.now();
+  if (!force && now - lastBudgetCheck < BUDGET_CHECK_MS) return;
+  lastBudgetCheck = now;
+  let used;
+  if (typeof chrome.storage.local.getBytesInUse === 'function') {
+    used = await chrome.storage.local.getBytesInUse(null);
+  } else {
+    used = planEviction(await chrome.storage.local.get(null), { target: Infinity }).before;
+  }
+  if (used > STORE_BUDGET) await evict();
+}
+
+function noteHealth(note) {
+  const entry = { id: newId(), time: Date.now(), reviewed: false, ...note };
+  store.update(HEALTH_KEY, (list) => [...(Array.isArray(list) ? list : []), entry].slice(-HEALTH_NOTES))
+    .catch((e) => console.error('SafeDM: health note not written', e, entry));
+}
+
+function writeFailed(keys, error) {
+  console.error('SafeDM: write failed', keys, error);
+  if (keys.includes(HEALTH_KEY)) return; // nowhere left to say it
+  noteHealth({
+    kind: 'write-failed',
+    what: keys.map((k) => (isConvKey(k) ? 'conversation' : k)).filter((k, i, a) => a.indexOf(k) === i),
+    error: String(error && error.message ? error.message : error).slice(0, 200),
+  });
+}
+
 const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 const settingsReady = loadSettings().then((s) => {
@@ -108,6 +185,8 @@ const ready = (async () => {
   return engine;
 })();
 ready.catch((e) => console.error('SafeDM: engine failed to start', e));
+// A worker's first look at the budget (records written by an older version may exceed it).
+settingsReady.then(() => checkBudget(true)).catch((e) => console.warn('SafeDM: budget check', e));
 
 // ---- listeners: registered synchronously at the top level --------------------------------
 
@@ -276,7 +355,7 @@ const HANDLERS = {
     return { type: 'worker:ok' };
   }),
   'options:data': unlockedOnly(async () => {
-    const got = await chrome.storage.local.get([ALERT_LOG_KEY, TAMPER_KEY, SETTINGS_KEY]);
+    const got = await chrome.storage.local.get([ALERT_LOG_KEY, TAMPER_KEY, SETTINGS_KEY, HEALTH_KEY]);
     const { settings: own } = validateSettings(got[SETTINGS_KEY]);
     return {
       type: 'worker:data',
@@ -285,6 +364,7 @@ const HANDLERS = {
       managedKeys,
       alerts: Array.isArray(got[ALERT_LOG_KEY]) ? got[ALERT_LOG_KEY] : [],
       tamper: Array.isArray(got[TAMPER_KEY]) ? got[TAMPER_KEY] : [],
+      health: Array.isArray(got[HEALTH_KEY]) ? got[HEALTH_KEY] : [],
       unlockedUntil: await unlockedUntil(),
     };
   }),
@@ -297,7 +377,7 @@ const HANDLERS = {
   }),
   'options:alerts': unlockedOnly(async (msg) => {
     const ids = new Set(Array.isArray(msg.ids) ? msg.ids.map(String) : []);
-    const key = msg.log === 'tamper' ? TAMPER_KEY : ALERT_LOG_KEY;
+    const key = msg.log === 'tamper' ? TAMPER_KEY : msg.log === 'health' ? HEALTH_KEY : ALERT_LOG_KEY;
     await store.update(key, (log) => {
       let list = Array.isArray(log) ? log : [];
       if (msg.op === 'delete-all') return [];
@@ -341,6 +421,9 @@ const HANDLERS = {
     const conversation = str(msg.conversation, 300);
     if (!site || !conversation) return { type: 'worker:error', error: 'bad conversation' };
     const key = convKey(site, conversation);
+    // A new page life: what earlier ones scored of an ordered-id chat counts as scored (memory.js).
+    if (loaded.has(key)) commitRange(loaded.get(key).mem);
+    else opened.add(key);
     const rec = loaded.get(key) || (await store.get(key));
     return { type: 'worker:conversation', conversation, mark: markOf(rec) };
   },
@@ -390,7 +473,7 @@ async function setTabStatus(sender, patch) {
 }
 
 /**
- * A record's watermark, validated; for records saved before watermarks, the last id of `seen`
+ * A record's watermark, validated; for records saved before watermarks, the newest id remembered
  * (the last message scored). null: never scored.
  */
 function markOf(rec) {
@@ -403,19 +486,18 @@ function markOf(rec) {
       top: typeof m.top === 'string' && /^\d{1,40}$/.test(m.top) ? m.top : '',
     };
   }
-  const seen = rec.seen instanceof Map ? [...rec.seen.keys()] : rec.seen && typeof rec.seen === 'object' ? Object.keys(rec.seen) : [];
-  return seen.length ? { id: String(seen[seen.length - 1]).slice(0, 200), time: 0, top: '' } : null;
+  const mem = rec.mem || memoryFrom(rec);
+  const ids = [...mem.recent.keys()];
+  return ids.length ? { id: String(ids[ids.length - 1]).slice(0, 200), time: 0, top: '' } : null;
 }
 
-/** Numeric string order for ordered ids (snowflakes exceed 2^53). */
-const idLess = (a, b) => a.length < b.length || (a.length === b.length && a < b);
 
 async function loadConversation(site, conversation) {
   const key = convKey(site, conversation);
   let rec = loaded.get(key);
   if (rec) return rec;
   const saved = await store.get(key);
-  rec = { site, conversation, seen: {}, contact: '', peak: 'none' };
+  rec = { site, conversation, contact: '', peak: 'none' };
   if (saved && typeof saved === 'object') {
     if (saved.state) {
       try {
@@ -429,16 +511,15 @@ async function loadConversation(site, conversation) {
   } else {
     engine.forget(key);
   }
-  // In memory a Map (insertion order = age, for the cap); in storage a plain object.
-  rec.seen = new Map(rec.seen && typeof rec.seen === 'object' ? Object.entries(rec.seen) : []);
+  rec.mem = memoryFrom(rec);
+  if (opened.delete(key)) commitRange(rec.mem);
   rec.mark = markOf(rec);
+  delete rec.seen;
+  delete rec.recent;
+  delete rec.older;
+  delete rec.low;
   loaded.set(key, rec);
   return rec;
-}
-
-function remember(rec, id, hash) {
-  if (!rec.seen.has(id) && rec.seen.size >= SEEN_CAP) rec.seen.delete(rec.seen.keys().next().value);
-  rec.seen.set(id, hash);
 }
 
 async function observeBatch(msg, sender) {
@@ -447,6 +528,7 @@ async function observeBatch(msg, sender) {
   try {
     return await observeBatchInner(msg, sender);
   } finally {
+    observing = null;
     debug.batches = (debug.batches || 0) + 1;
     debug.batchMs = (debug.batchMs || 0) + (performance.now() - t0);
   }
@@ -458,6 +540,7 @@ async function observeBatchInner(msg, sender) {
   if (!site || !conversation || !Array.isArray(msg.messages)) throw new Error('bad batch');
   if (!settings.sites[site]) return { result: { type: 'worker:assessment', skipped: true }, saved: null };
   const key = convKey(site, conversation);
+  observing = key;
   const rec = await loadConversation(site, conversation);
   if (msg.contact) rec.contact = str(msg.contact, 100);
   // Trusted contacts (family, known friends) are scored, but alert only at `alert`.
@@ -483,7 +566,7 @@ async function observeBatchInner(msg, sender) {
     const id = str(m.id, 200);
     const hash = str(m.hash, 40);
     if (!id || typeof m.text !== 'string') continue;
-    const prev = rec.seen.get(id);
+    const prev = knownHash(rec.mem, id);
     if (prev === hash) continue; // already scored: a re-mounted row or a reload
     const edit = prev !== undefined;
     const role = ['contact', 'child', 'unknown'].includes(m.role) ? m.role : 'unknown';
@@ -497,6 +580,9 @@ async function observeBatchInner(msg, sender) {
     const mark = rec.mark;
     const history = !edit && (m.history === true || (!!mark &&
       ((siteTime && mark.time && siteTime < mark.time - 120) || (numeric && mark.top && idLess(id, mark.top)))));
+    // Older than the watermark, forgotten by the small memory, but inside the ordered range
+    // already scored: scored before (a reload of a long chat), not again.
+    if (!edit && history && numeric && mark && inScoredRange(rec.mem, id, mark.top)) continue;
     let a;
     try {
       a = engine.observe(key, { id: edit ? `${id}#${hash}` : id, role, text: m.text, time });
@@ -504,7 +590,7 @@ async function observeBatchInner(msg, sender) {
       console.warn('SafeDM: message not scored', e);
       continue;
     }
-    remember(rec, id, hash);
+    remember(rec.mem, id, hash, { history, ordered: numeric });
     if (!edit) {
       const next = rec.mark || { id, time: 0, top: '' };
       rec.mark = {
@@ -528,6 +614,10 @@ async function observeBatchInner(msg, sender) {
         const list = Array.isArray(log) ? log : [];
         list.push(entry);
         return list.slice(-settings.maxLogEntries);
+      }).catch((e) => {
+        // Not even after making room (a health note says so): the batch, its state and the
+        // child's alert go on.
+        console.error('SafeDM: alert not logged', e);
       });
       // History (older than what was already scored: before the watermark, or loaded by
       // scrolling up) rebuilds the state but never alerts by itself. Unread rows that were on
@@ -547,8 +637,9 @@ async function observeBatchInner(msg, sender) {
     const state = engine.exportState(key);
     saved = store.set(key, {
       v: 1, site, conversation, contact: rec.contact, peak: rec.peak, updated: rec.updated,
-      state, mark: rec.mark, seen: Object.fromEntries(rec.seen),
+      state, mark: rec.mark, ...memoryToJson(rec.mem),
     });
+    saved.then(() => checkBudget()).catch(() => {});
   }
   const result = {
     type: 'worker:assessment',

@@ -238,7 +238,7 @@ setInterval(async () => {
 // so a half-filled settings form is left alone).
 let changeTimer = 0;
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !state.unlocked || !(changes.alertLog || changes.tamperLog)) return;
+  if (area !== 'local' || !state.unlocked || !(changes.alertLog || changes.tamperLog || changes.health)) return;
   clearTimeout(changeTimer);
   changeTimer = setTimeout(async () => {
     if (state.unlocked && (await refresh()) && state.tab === 'alerts') renderMain();
@@ -293,8 +293,16 @@ function tamperText(ev) {
   return t(`tamper_${String(ev.kind).replace(/-/g, '_')}`, [new Date(ev.time).toLocaleString()]);
 }
 
+/** A health note (storage): old conversations forgotten, or a write that failed. */
+function healthText(n) {
+  const when = new Date(n.time).toLocaleString();
+  if (n.kind === 'forgotten') return t('health_forgotten', [when, String(n.count || 0), new Date(n.newest || n.time).toLocaleDateString()]);
+  return t('health_write_failed', [when, String(n.error || '')]);
+}
+
 function renderAlerts() {
   const { alerts, tamper } = state.data;
+  const health = Array.isArray(state.data.health) ? state.data.health : [];
   const section = h('section', { id: 'alerts', 'aria-labelledby': 'alerts-h' }, h('h2', { id: 'alerts-h' }, t('alertsTitle')));
   const open = tamper.filter((e) => !e.reviewed);
   if (open.length) {
@@ -305,6 +313,17 @@ function renderAlerts() {
       h('button', {
         type: 'button', id: 'tamper-seen',
         onclick: () => act({ type: 'options:alerts', log: 'tamper', op: 'review', ids: open.map(entryId) }),
+      }, t('tamperSeen'))));
+  }
+  const notes = health.filter((n) => !n.reviewed);
+  if (notes.length) {
+    section.append(h('div', { className: 'health', id: 'health', role: 'status' },
+      h('strong', {}, t('healthTitle')),
+      h('ul', {}, notes.slice().reverse().map((n) => h('li', { dataset: { kind: n.kind } }, healthText(n)))),
+      h('p', { className: 'muted' }, t('healthExplain')),
+      h('button', {
+        type: 'button', id: 'health-seen',
+        onclick: () => act({ type: 'options:alerts', log: 'health', op: 'review', ids: notes.map(entryId) }),
       }, t('tamperSeen'))));
   }
   section.append(chart(alerts));

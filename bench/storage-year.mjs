@@ -1,0 +1,92 @@
+// A year of heavy use against the real extension in Chromium (issue 18; `make bench-storage`, not
+// a test): 12 simulated months, 310 conversations (10 close friends every month, 25 new contacts a
+// month, 15 older ones coming back), 200,000 messages in all, sent to the real worker as
+// content:messages batches (as the content script sends them) from an extension page, and every
+// service worker stopped at the end of each month (as the browser stops idle ones). Prints the
+// bytes in chrome.storage.local after each month, the conversations kept, those forgotten, and the
+// largest record. Discord (ordered ids) and Instagram (hash ids) conversations, benign texts.
+import * as t from '../tests/extension/helpers.mjs';
+
+const MONTHS = 12;
+const TOTAL = Number(process.env.MESSAGES || 200000);
+const BATCH = 25;
+const WORDS = ('ok lol see you at practice tomorrow did you finish the homework what time is the match ' +
+  'my mum says dinner is at six that video was so funny are you coming to the party on saturday ' +
+  'i lost my charger again can you send me the notes we won the game new level unlocked').split(' ');
+
+let seed = 42;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const pick = (a) => a[Math.floor(rnd() * a.length)];
+const sentence = () => Array.from({ length: 3 + Math.floor(rnd() * 9) }, () => pick(WORDS)).join(' ');
+const hash8 = (s) => {
+  let x = 2166136261;
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 16777619) >>> 0;
+  return x.toString(16).padStart(8, '0');
+};
+
+const convs = []; // {site, id, n}
+const newConv = () => {
+  const i = convs.length;
+  const c = i % 2 === 0
+    ? { site: 'discord', id: String(1200000000000000000n + BigInt(i)), n: 0 }
+    : { site: 'instagram', id: `34028236684171030094912${String(i).padStart(14, '0')}`, n: 0 };
+  convs.push(c);
+  return c;
+};
+const friends = Array.from({ length: 10 }, newConv);
+
+const h = await t.launch({ locale: 'en-GB' });
+const page = await h.ctx.newPage();
+await page.goto(`chrome-extension://${h.extensionId}/popup/popup.html`);
+const send = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+
+const perMonth = Math.ceil(TOTAL / MONTHS);
+let sent = 0;
+const t0 = Date.now();
+const rows = [];
+for (let month = 1; month <= MONTHS; month++) {
+  const fresh = Array.from({ length: 25 }, newConv);
+  const older = convs.slice(10, convs.length - 25);
+  const back = Array.from({ length: Math.min(15, older.length) }, () => pick(older));
+  // Close friends get 60% of the month's messages, the rest is spread over the others.
+  const others = [...fresh, ...back];
+  const budget = Math.min(perMonth, TOTAL - sent);
+  let left = budget;
+  while (left > 0) {
+    const c = rnd() < 0.6 ? pick(friends) : pick(others);
+    const n = Math.min(BATCH, left);
+    const base = Math.floor(Date.UTC(2026, month - 1, 1) / 1000);
+    const messages = Array.from({ length: n }, () => {
+      const k = c.n++;
+      const text = sentence();
+      const id = c.site === 'discord' ? String(BigInt(c.id) * 1000000n + BigInt(k)) : `h${hash8(`${c.id}:${k}`)}`;
+      return { id, hash: hash8(text), text, role: k % 3 === 1 ? 'child' : 'contact', time: c.site === 'discord' ? 0 : base + k, seenAt: Date.now() };
+    });
+    const res = await send({ type: 'content:messages', site: c.site, conversation: c.id, contact: `friend${c.id.slice(-4)}`, idsOrdered: c.site === 'discord', messages });
+    if (!res || res.type !== 'worker:assessment') throw new Error(`batch refused: ${JSON.stringify(res)}`);
+    left -= n;
+  }
+  sent += budget;
+  await t.stopWorkers(h); // the browser stops idle workers: the next month starts a cold one
+  const info = await t.evalWorker(h, async () => {
+    const all = await chrome.storage.local.get(null);
+    const keys = Object.keys(all).filter((k) => k.startsWith('conv:'));
+    const sizes = keys.map((k) => k.length + JSON.stringify(all[k]).length);
+    return {
+      bytes: await chrome.storage.local.getBytesInUse(null),
+      kept: keys.length,
+      largest: Math.max(0, ...sizes),
+      mean: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
+      forgotten: (all.health || []).filter((n) => n.kind === 'forgotten').reduce((n, x) => n + x.count, 0),
+      failed: (all.health || []).filter((n) => n.kind === 'write-failed').length,
+    };
+  }, { timeout: 30000 });
+  rows.push({ month, messages: sent, conversations: convs.length, ...info });
+  console.log(`month ${String(month).padStart(2)}: ${String(sent).padStart(6)} messages, ${convs.length} conversations seen, ` +
+    `${info.kept} kept, ${info.forgotten} forgotten, ${(info.bytes / 1048576).toFixed(2)} MiB in storage ` +
+    `(largest record ${info.largest} B, mean ${info.mean} B), ${info.failed} failed writes, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+const peak = Math.max(...rows.map((r) => r.bytes));
+console.log(`\npeak ${(peak / 1048576).toFixed(2)} MiB (budget 4.00 MiB, quota 10.00 MiB) after ${sent} messages in ${convs.length} conversations, ${MONTHS} worker restarts`);
+if (h.violations.length) console.log('requests that tried to leave:', h.violations);
+await h.close();
