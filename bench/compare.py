@@ -283,7 +283,7 @@ def criterion_rows():
     """(bench, median ns per iteration) from criterion's estimates of this run."""
     base = os.path.join(ROOT, "target", "criterion")
     rows = []
-    for group in ["per_line_set", "model", "startup"]:
+    for group in ["stage", "pipeline", "per_line_set", "model", "startup"]:
         path = os.path.join(base, group)
         if not os.path.isdir(path):
             continue

@@ -1,14 +1,24 @@
-//! Criterion benchmarks of the engine's hot paths: normalising, cue matching, the model's message
-//! features and window probability, one whole message, and building the engine (what a restarted
-//! extension service worker pays).
+//! Criterion benchmarks of the engine, one group per stage so that a regression shows where it
+//! is, and the whole pipeline on three kinds of text.
 //!
-//! `cargo bench --bench engine`; `make bench` runs it and copies the medians into
-//! bench/RESULTS.md.
+//! - `stage/*`: each stage of [`Engine::observe`] alone over the same 8 short chat lines
+//!   ([`LINES`]; divide by 8 for one line), its input prepared outside the timing: normalising,
+//!   cue matching (on normalised text), the move detector, the model's message features, the
+//!   tracker (evidence, decay and the cue risk).
+//! - `pipeline/*`: `observe` from raw text to an assessment, as messages per second (criterion's
+//!   `elem/s`): present-day short lines (`tests/conversations/`), long pasted texts, and
+//!   offender streams from `../shared/data` (skipped when the corpora are not there).
+//! - `per_line_set/*`, `model/*`, `startup/*`: the figures `make bench` copies into
+//!   bench/RESULTS.md (kept under their old names so that runs stay comparable).
+//!
+//! `cargo bench --bench engine`; one group: `cargo bench --bench engine -- stage/`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use safedm::cues::CueSet;
 use safedm::normalize::normalize;
 use safedm::{Config, Engine, Message, Role};
 use std::hint::black_box;
+use std::io::BufRead;
 
 /// Short chat lines of our own, mixing plain text, cues and evasions.
 const LINES: &[&str] = &[
@@ -22,11 +32,190 @@ const LINES: &[&str] = &[
     "¿cuántos años tienes? pásame tu whatsapp",
 ];
 
-fn benches(c: &mut Criterion) {
-    let engine = match Engine::new(Config::default()) {
+fn role_of(text: &str) -> Role {
+    match text {
+        "child" => Role::Child,
+        "contact" => Role::Contact,
+        _ => Role::Unknown,
+    }
+}
+
+/// The conversations of a JSON Lines file (optionally gzipped) as messages, at most `limit`.
+fn conversations(path: &str, limit: usize) -> Vec<Vec<Message>> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let reader: Box<dyn BufRead> = if path.ends_with(".gz") {
+        Box::new(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+    } else {
+        Box::new(std::io::BufReader::new(file))
+    };
+    let mut out = Vec::new();
+    for line in reader.lines().map_while(Result::ok).take(limit) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        let messages = value["messages"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        Message::new(
+                            i.to_string(),
+                            role_of(m["role"].as_str().unwrap_or("")),
+                            m["text"].as_str().unwrap_or(""),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(messages);
+    }
+    out
+}
+
+fn engine() -> Engine {
+    match Engine::new(Config::default()) {
         Ok(e) => e,
         Err(e) => panic!("engine: {e}"),
+    }
+}
+
+/// Scores every conversation from a fresh state, as `safedm score` does.
+fn observe_all(engine: &Engine, conversations: &[Vec<Message>]) {
+    for messages in conversations {
+        let mut state = engine.new_conversation();
+        for m in messages {
+            black_box(engine.observe(&mut state, m));
+        }
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let engine = engine();
+    let normalized: Vec<_> = LINES.iter().map(|l| normalize(l)).collect();
+    let hits: Vec<_> = LINES.iter().map(|l| engine.cues(l)).collect();
+    let messages: Vec<Message> = LINES
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let role = if i % 2 == 0 {
+                Role::Contact
+            } else {
+                Role::Child
+            };
+            Message::new(i.to_string(), role, *l)
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("stage");
+    group.throughput(Throughput::Elements(LINES.len() as u64));
+    group.bench_function("normalize", |b| {
+        b.iter(|| {
+            for line in LINES {
+                black_box(normalize(black_box(line)));
+            }
+        })
+    });
+    let cues = match CueSet::new() {
+        Ok(c) => c,
+        Err(e) => panic!("cues: {e}"),
     };
+    group.bench_function("cues", |b| {
+        b.iter(|| {
+            for n in &normalized {
+                black_box(cues.find(black_box(n)));
+            }
+        })
+    });
+    if let Some(moves) = engine.moves() {
+        group.bench_function("moves", |b| {
+            b.iter(|| {
+                for n in &normalized {
+                    black_box(moves.moves(black_box(n.as_str())));
+                }
+            })
+        });
+    }
+    if let Some(model) = engine.model() {
+        group.bench_function("model_message_features", |b| {
+            b.iter(|| {
+                for (n, h) in normalized.iter().zip(&hits) {
+                    black_box(model.message_features(black_box(n.as_str()), h));
+                }
+            })
+        });
+    }
+    group.bench_function("tracker", |b| {
+        b.iter_batched(
+            || engine.new_conversation(),
+            |mut state| {
+                for (m, h) in messages.iter().zip(&hits) {
+                    black_box(engine.track(&mut state, m, h));
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("observe", |b| {
+        b.iter_batched(
+            || engine.new_conversation(),
+            |mut state| {
+                for m in &messages {
+                    black_box(engine.observe(&mut state, m));
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let engine = engine();
+    let mut group = c.benchmark_group("pipeline");
+    group.sample_size(20);
+
+    let present_day: Vec<_> = ["modern_dev.jsonl", "modern_tune.jsonl"]
+        .iter()
+        .flat_map(|f| conversations(&format!("tests/conversations/{f}"), usize::MAX))
+        .collect();
+    let n: usize = present_day.iter().map(Vec::len).sum();
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("present_day_lines", |b| {
+        b.iter(|| observe_all(&engine, &present_day))
+    });
+
+    // Long pasted texts: each present-day conversation's contact side as one message.
+    let long: Vec<Vec<Message>> = present_day
+        .iter()
+        .map(|ms| {
+            let text: Vec<&str> = ms.iter().map(|m| m.text.as_str()).collect();
+            vec![Message::new("0", Role::Contact, text.join("\n"))]
+        })
+        .collect();
+    let bytes: usize = long.iter().flatten().map(|m| m.text.len()).sum();
+    group.throughput(Throughput::Elements(long.len() as u64));
+    group.bench_function(
+        format!("long_texts_of_{}_bytes", bytes / long.len().max(1)),
+        |b| b.iter(|| observe_all(&engine, &long)),
+    );
+
+    let streams = conversations("../shared/data/pj_contact_streams.jsonl.gz", 20);
+    if !streams.is_empty() {
+        let n: usize = streams.iter().map(Vec::len).sum();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function("offender_streams", |b| {
+            b.iter(|| observe_all(&engine, &streams))
+        });
+    }
+    group.finish();
+}
+
+/// The figures `make bench` copies into bench/RESULTS.md, under their old names.
+fn results(c: &mut Criterion) {
+    let engine = engine();
     let bytes: usize = LINES.iter().map(|l| l.len()).sum();
 
     let mut group = c.benchmark_group("per_line_set");
@@ -95,8 +284,9 @@ fn benches(c: &mut Criterion) {
     startup.bench_function("engine_new", |b| {
         b.iter(|| black_box(Engine::new(Config::default())))
     });
+    startup.bench_function("cues_new", |b| b.iter(|| black_box(CueSet::new())));
     startup.finish();
 }
 
-criterion_group!(engine, benches);
-criterion_main!(engine);
+criterion_group!(engine_benches, stages, pipeline, results);
+criterion_main!(engine_benches);

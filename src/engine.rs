@@ -181,6 +181,22 @@ impl Engine {
         Some(model.message_features(normalized.as_str(), &hits))
     }
 
+    /// The tracker's share of [`Engine::observe`] alone: folds `hits` (found elsewhere) into the
+    /// state and returns the cue risk. For the per-stage benchmarks (`benches/engine.rs`).
+    #[doc(hidden)]
+    pub fn track(&self, state: &mut ConversationState, message: &Message, hits: &[CueHit]) -> u8 {
+        state.update(
+            message.role,
+            &message.id,
+            message.time,
+            hits,
+            self.config.child_age,
+        );
+        state
+            .risk(self.config.sensitivity, self.config.child_age)
+            .risk
+    }
+
     /// Scores one message in its conversation and updates the state.
     pub fn observe(&self, state: &mut ConversationState, message: &Message) -> Assessment {
         let normalized = normalize(truncate(&message.text));
