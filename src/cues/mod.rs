@@ -1,9 +1,10 @@
 //! Interpretable cue detectors: what in a message looks like a step of grooming.
 //!
 //! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`
-//! beside this file), embedded at compile time and compiled once into a few [`regex::RegexSet`]s of
-//! 64 rows each that find which patterns match a normalised message, plus one [`regex::Regex`] per
-//! pattern for the spans. A table looks like this:
+//! beside this file), embedded at compile time and parsed once; each row's required literals go
+//! into one Aho-Corasick automaton (`prefilter`), and a message runs only the rows whose literals
+//! it contains, each row a [`regex::Regex`] compiled on its first candidate message. A table
+//! looks like this:
 //!
 //! ```text
 //! # comment
@@ -25,8 +26,12 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::normalize::Normalized;
+use prefilter::{Prefilter, RowBits};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+mod prefilter;
 
 /// The grooming stages, in the order in which they usually unfold (O'Connell 2003; Lorenzo-Dus et
 /// al. 2016). Later stages are more serious.
@@ -168,22 +173,37 @@ struct Row {
     weight: f32,
     /// `true` for `unless` rows, which veto their category in a message.
     veto: bool,
-    regex: Regex,
+    /// The expanded pattern (checked by the parser when the tables load).
+    pattern: String,
+    /// The pattern compiled, on the first message whose literals make the row a candidate (see
+    /// [`Prefilter`]): most rows never run in a session, and compiling all of them was most of
+    /// the engine's start-up. `None` if it does not compile (the tests compile every row).
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Row {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| Regex::new(&self.pattern).ok())
+            .as_ref()
+    }
 }
 
 /// All cue tables, compiled once. Cheap to share; build it with [`CueSet::new`].
 #[derive(Clone, Debug)]
 pub struct CueSet {
-    /// The rows in groups of at most [`ROWS_PER_SET`], each group one set with the index of its
-    /// first row.
-    sets: Vec<(RegexSet, usize)>,
     rows: Vec<Row>,
+    prefilter: Prefilter,
+    /// The plain path, without the prefilter: every row in [`RegexSet`]s of [`ROWS_PER_SET`],
+    /// each with the index of its first row. Built on first use by [`CueSet::find_unfiltered`]
+    /// only (the tests and benches compare the two paths).
+    unfiltered: OnceLock<Vec<(RegexSet, usize)>>,
 }
 
-/// Rows per compiled [`RegexSet`]. One set over all the tables' rows (about a thousand) outgrows
-/// the lazy DFA's cache on longer texts and the search falls back to a slower engine. Measured on
-/// bench's speed sample (11,577 chat lines, `safedm score`): one set 0.85 s of matching, sets of
-/// 256 rows 0.38 s, 128 0.29 s, 64 0.25 s, 32 0.28 s.
+/// Rows per compiled [`RegexSet`] of the plain path. One set over all the tables' rows (about a
+/// thousand) outgrows the lazy DFA's cache on longer texts and the search falls back to a slower
+/// engine. Measured on bench's speed sample (11,577 chat lines, `safedm score`): one set 0.85 s
+/// of matching, sets of 256 rows 0.38 s, 128 0.29 s, 64 0.25 s, 32 0.28 s.
 const ROWS_PER_SET: usize = 64;
 
 /// The lazy DFA cache limit of each set. The default is too small for a set of many rows (it
@@ -369,7 +389,13 @@ fn ascii_perl_classes(pattern: &str) -> String {
 }
 
 /// Parses one table's text into rows. Errors name the language and line.
-fn parse_table(lang: &str, text: &str, age: &str, rows: &mut Vec<Row>) -> Result<(), Error> {
+/// Each row comes with its required literals ([`prefilter::required_literals`]).
+fn parse_table(
+    lang: &str,
+    text: &str,
+    age: &str,
+    rows: &mut Vec<(Row, Option<Vec<Vec<u8>>>)>,
+) -> Result<(), Error> {
     let mut category: Option<Category> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -419,23 +445,27 @@ fn parse_table(lang: &str, text: &str, age: &str, rows: &mut Vec<Row>) -> Result
             (false, w)
         };
         let expanded = expand(pattern, age);
-        let regex = Regex::new(&expanded)
+        // Parsed as `Regex::new` parses it (same parser, default flags): syntax errors are
+        // reported here, at start-up; the compiling waits for the first candidate message.
+        let hir = regex_syntax::Parser::new()
+            .parse(&expanded)
             .map_err(|e| Error::new(ErrorKind::InvalidCueTable, format!("{}: {e}", at())))?;
-        if category == Category::AgeStatement
-            && !veto
-            && regex.capture_names().all(|c| c != Some("age"))
-        {
+        if category == Category::AgeStatement && !veto && !prefilter::has_capture(&hir, "age") {
             return Err(Error::new(
                 ErrorKind::InvalidCueTable,
                 format!("{}: age_statement rows need {{AGE}}", at()),
             ));
         }
-        rows.push(Row {
-            category,
-            weight,
-            veto,
-            regex,
-        });
+        rows.push((
+            Row {
+                category,
+                weight,
+                veto,
+                pattern: expanded,
+                regex: OnceLock::new(),
+            },
+            prefilter::required_literals(&hir),
+        ));
     }
     Ok(())
 }
@@ -520,20 +550,38 @@ impl CueSet {
     /// test suite catches; callers can treat the error as fatal.
     pub fn new() -> Result<Self, Error> {
         let age = age_group();
-        let mut rows = Vec::new();
+        let mut parsed = Vec::new();
         for (lang, text) in TABLES {
-            parse_table(lang, text, &age, &mut rows)?;
+            parse_table(lang, text, &age, &mut parsed)?;
         }
-        // Several small sets, each with its own cache: see ROWS_PER_SET.
-        let mut sets = Vec::new();
-        for (k, group) in rows.chunks(ROWS_PER_SET).enumerate() {
-            let set = RegexSetBuilder::new(group.iter().map(|r| r.regex.as_str()))
-                .dfa_size_limit(DFA_BYTES_PER_SET)
-                .build()
-                .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?;
-            sets.push((set, k * ROWS_PER_SET));
+        let (rows, literals): (Vec<Row>, Vec<_>) = parsed.into_iter().unzip();
+        Ok(CueSet {
+            rows,
+            prefilter: Prefilter::new(&literals)?,
+            unfiltered: OnceLock::new(),
+        })
+    }
+
+    /// Compiles every row now rather than on its first candidate message, and reports the first
+    /// row that does not compile. The tests call it; an engine that wants no compiling later
+    /// (a server scoring a stream) may too.
+    pub fn compile_all(&self) -> Result<(), Error> {
+        for row in &self.rows {
+            if row.regex().is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("cue row {:?} does not compile", row.pattern),
+                ));
+            }
         }
-        Ok(CueSet { sets, rows })
+        Ok(())
+    }
+
+    /// How the prefilter sorted the rows: (rows found through their literals, rows run on every
+    /// message, distinct literals searched).
+    pub fn prefilter_stats(&self) -> (usize, usize, usize) {
+        let always = self.prefilter.always.len();
+        (self.rows.len() - always, always, self.prefilter.literals)
     }
 
     /// How many pattern rows the tables hold (for reports).
@@ -548,10 +596,51 @@ impl CueSet {
 
     /// Finds the cues in a normalised message. Spans are in the original text. A category vetoed
     /// by an `unless` row in this message yields no hits.
+    ///
+    /// One literal search ([`Prefilter`]) over the text picks the rows that can match; only those
+    /// (and the few rows without a usable literal) run. The hits are those of
+    /// [`CueSet::find_unfiltered`], which runs every row (a test holds the two equal).
     pub fn find(&self, text: &Normalized) -> Vec<CueHit> {
         let haystack = text.as_str();
-        let matched: Vec<usize> = self
-            .sets
+        let mut candidates = RowBits::new(self.rows.len());
+        self.prefilter.candidates(haystack, &mut candidates);
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let mut vetoed: Vec<Category> = Vec::new();
+        for i in candidates.iter() {
+            let row = &self.rows[i];
+            if row.veto
+                && !vetoed.contains(&row.category)
+                && row.regex().is_some_and(|r| r.is_match(haystack))
+            {
+                vetoed.push(row.category);
+            }
+        }
+        // A candidate that does not match finds no captures: the same rows give hits, in the
+        // same order, as on the plain path.
+        self.hits(text, candidates.iter(), &vetoed)
+    }
+
+    /// [`CueSet::find`] without the prefilter: every row runs, in [`RegexSet`]s of
+    /// [`ROWS_PER_SET`] rows (the engine before issue 17). For the tests and benches that hold
+    /// the two paths equal and compare their speed; the sets are compiled on the first call.
+    pub fn find_unfiltered(&self, text: &Normalized) -> Vec<CueHit> {
+        let sets = self.unfiltered.get_or_init(|| {
+            // Several small sets, each with its own cache: see ROWS_PER_SET.
+            let mut sets = Vec::new();
+            for (k, group) in self.rows.chunks(ROWS_PER_SET).enumerate() {
+                if let Ok(set) = RegexSetBuilder::new(group.iter().map(|r| r.pattern.as_str()))
+                    .dfa_size_limit(DFA_BYTES_PER_SET)
+                    .build()
+                {
+                    sets.push((set, k * ROWS_PER_SET));
+                }
+            }
+            sets
+        });
+        let haystack = text.as_str();
+        let matched: Vec<usize> = sets
             .iter()
             .flat_map(|(set, first)| set.matches(haystack).into_iter().map(move |i| first + i))
             .collect();
@@ -563,13 +652,25 @@ impl CueSet {
             .filter(|&&i| self.rows[i].veto)
             .map(|&i| self.rows[i].category)
             .collect();
+        self.hits(text, matched.into_iter(), &vetoed)
+    }
+
+    /// The hits of rows `rows` (ascending), skipping veto rows and vetoed categories.
+    fn hits(
+        &self,
+        text: &Normalized,
+        rows: impl Iterator<Item = usize>,
+        vetoed: &[Category],
+    ) -> Vec<CueHit> {
+        let haystack = text.as_str();
         let mut hits = Vec::new();
-        for &i in &matched {
+        for i in rows {
             let row = &self.rows[i];
             if row.veto || vetoed.contains(&row.category) {
                 continue;
             }
-            for caps in row.regex.captures_iter(haystack) {
+            let Some(regex) = row.regex() else { continue };
+            for caps in regex.captures_iter(haystack) {
                 let Some(whole) = caps.get(0) else { continue };
                 let mut age = None;
                 if row.category == Category::AgeStatement {
