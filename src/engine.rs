@@ -9,8 +9,14 @@ use crate::level::{Level, Thresholds};
 use crate::message::{Message, Role};
 use crate::model::Model;
 use crate::moves::MoveModel;
-use crate::normalize::normalize;
+use crate::normalize::{normalize, normalize_general, normalize_into, Normalized};
+use std::cell::Cell;
 use std::sync::Arc;
+
+std::thread_local! {
+    /// [`Engine::observe`]'s normalised text, kept per thread between messages.
+    static SCRATCH: Cell<Normalized> = Cell::new(Normalized::default());
+}
 
 /// The longest message text scored, in bytes. Longer text is cut at a character boundary: a
 /// pasted book must not stall the page, and the first 64 KiB say enough.
@@ -77,6 +83,8 @@ pub struct Engine {
     /// The learned move detector, when its weights load.
     moves: Option<Arc<MoveModel>>,
     scoring: Scoring,
+    /// Normalise and match cues by the general, unfiltered paths ([`Engine::with_reference_paths`]).
+    reference: bool,
 }
 
 impl Engine {
@@ -90,6 +98,7 @@ impl Engine {
             model_fingerprint: 0,
             moves: MoveModel::embedded().map(Arc::new),
             scoring: Scoring::Combined,
+            reference: false,
         }
         .with_model(Model::embedded()))
     }
@@ -114,7 +123,7 @@ impl Engine {
 
     /// The moves the detector finds in `normalized`, as hits of the categories they feed, for
     /// categories whose cue rows did not already hit as strongly.
-    fn move_hits(&self, normalized: &crate::normalize::Normalized, hits: &[CueHit]) -> Vec<CueHit> {
+    fn move_hits(&self, normalized: &Normalized, hits: &[CueHit]) -> Vec<CueHit> {
         let Some(detector) = self.moves.as_deref() else {
             return Vec::new();
         };
@@ -170,15 +179,42 @@ impl Engine {
 
     /// The cues in one text, without any conversation context (spans into `text`).
     pub fn cues(&self, text: &str) -> Vec<CueHit> {
-        self.cues.find(&normalize(truncate(text)))
+        self.find(&self.normalize(truncate(text)))
     }
 
     /// The model's features of one message, as the tracker keeps them (`None` without a model).
     pub fn message_features(&self, text: &str) -> Option<crate::model::features::MessageFeatures> {
         let model = self.model.as_deref()?;
-        let normalized = normalize(truncate(text));
-        let hits = self.cues.find(&normalized);
+        let normalized = self.normalize(truncate(text));
+        let hits = self.find(&normalized);
         Some(model.message_features(normalized.as_str(), &hits))
+    }
+
+    /// The same engine normalising by the general path alone and running every cue row (no ASCII
+    /// fast path, no literal prefilter): the engine as it computed before issue 17, for the
+    /// tests that hold both equal and the benches that compare them.
+    /// Native builds only.
+    #[doc(hidden)]
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_reference_paths(mut self) -> Engine {
+        self.reference = true;
+        self
+    }
+
+    fn normalize(&self, text: &str) -> Normalized {
+        if self.reference {
+            normalize_general(text)
+        } else {
+            normalize(text)
+        }
+    }
+
+    fn find(&self, normalized: &Normalized) -> Vec<CueHit> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.reference {
+            return self.cues.find_unfiltered(normalized);
+        }
+        self.cues.find(normalized)
     }
 
     /// The tracker's share of [`Engine::observe`] alone: folds `hits` (found elsewhere) into the
@@ -199,8 +235,25 @@ impl Engine {
 
     /// Scores one message in its conversation and updates the state.
     pub fn observe(&self, state: &mut ConversationState, message: &Message) -> Assessment {
-        let normalized = normalize(truncate(&message.text));
-        let mut hits = self.cues.find(&normalized);
+        // One normalised buffer per thread, reused: no allocation for it per message.
+        let mut normalized = SCRATCH.with(Cell::take);
+        if self.reference {
+            normalized = normalize_general(truncate(&message.text));
+        } else {
+            normalize_into(truncate(&message.text), &mut normalized);
+        }
+        let assessment = self.observe_normalized(state, message, &normalized);
+        SCRATCH.with(|s| s.set(normalized));
+        assessment
+    }
+
+    fn observe_normalized(
+        &self,
+        state: &mut ConversationState,
+        message: &Message,
+        normalized: &Normalized,
+    ) -> Assessment {
+        let mut hits = self.find(normalized);
         if let (Some(model), true) = (self.model.as_deref(), message.role != Role::Child) {
             let fingerprint = self.model_fingerprint;
             if state.model_fingerprint != Some(fingerprint) {
@@ -217,8 +270,8 @@ impl Engine {
                 let features = if pieces.len() == 1 {
                     model.message_features(normalized.as_str(), &hits)
                 } else {
-                    let normalized = normalize(piece);
-                    model.message_features(normalized.as_str(), &self.cues.find(&normalized))
+                    let normalized = self.normalize(piece);
+                    model.message_features(normalized.as_str(), &self.find(&normalized))
                 };
                 state.model_window.push(model.message_score(&features));
                 let excess = state.model_window.len().saturating_sub(model.header.window);
@@ -232,7 +285,7 @@ impl Engine {
             }
         }
         if message.role != Role::Child && self.scoring != Scoring::ModelOnly {
-            let found = self.move_hits(&normalized, &hits);
+            let found = self.move_hits(normalized, &hits);
             hits.extend(found);
         }
         if message.role == Role::Child && state.age_asked && state.child_age.is_none() {

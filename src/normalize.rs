@@ -22,7 +22,7 @@ use crate::unicode_tables::{
 use std::ops::Range;
 
 /// Normalised text with, for every byte, the byte range of the original text it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Normalized {
     text: String,
     origin: Vec<(u32, u32)>,
@@ -178,20 +178,192 @@ const ONE_LETTER_WORDS: &str = "aiurycbnkoe";
 
 /// Normalises `original`. Never fails; runs in time linear in the input.
 pub fn normalize(original: &str) -> Normalized {
+    let mut out = Normalized::default();
+    normalize_into(original, &mut out);
+    out
+}
+
+/// [`normalize`] into `out`, reusing its buffers: a caller that keeps one [`Normalized`] per
+/// thread allocates nothing per message on the ASCII fast path.
+///
+/// Most chat lines are ASCII and need no step but lower case, white space and the abbreviations:
+/// [`ascii_fast_path`] does those in one pass over the bytes and hands anything else (non-ASCII
+/// bytes, split letters, repeated letters, leetspeak) to the general path, which gives the same
+/// output (a property test holds the two equal).
+pub fn normalize_into(original: &str, out: &mut Normalized) {
+    out.text.clear();
+    out.origin.clear();
+    if original.is_ascii() && ascii_fast_path(original, out) {
+        return;
+    }
+    out.text.clear();
+    out.origin.clear();
+    general_into(original, out);
+}
+
+/// [`normalize`] by the general path alone (every step, per character), for the tests and
+/// benches that compare it with the ASCII fast path.
+#[doc(hidden)]
+pub fn normalize_general(original: &str) -> Normalized {
+    let mut out = Normalized::default();
+    general_into(original, &mut out);
+    out
+}
+
+fn general_into(original: &str, out: &mut Normalized) {
     let units = map_chars(original);
     let units = join_split_letters(units);
     let units = collapse_repeats(units);
     let units = rewrite_words(units);
     let units = squeeze_spaces(units);
-    let mut text = String::with_capacity(units.len());
-    let mut origin = Vec::with_capacity(units.len());
+    out.text.reserve(units.len());
+    out.origin.reserve(units.len());
     for u in units {
-        text.push(u.ch);
+        out.text.push(u.ch);
         for _ in 0..u.ch.len_utf8() {
-            origin.push((u.start, u.end));
+            out.origin.push((u.start, u.end));
         }
     }
-    Normalized { text, origin }
+}
+
+std::thread_local! {
+    /// Step 1's output on the fast path (bytes, and the original byte each came from), kept per
+    /// thread so that a message allocates nothing once the buffers have grown.
+    static STEP_ONE: std::cell::RefCell<(Vec<u8>, Vec<u32>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Steps 1-5 for ASCII `original`, into the empty `out`; `false` (and `out` half-written) when
+/// the text needs a step this path does not do: letters to join (step 2), a run of three of the
+/// same letter (step 3), or a word mixing letters with digits or symbols (leetspeak, step 4).
+/// What it does is what the general path does for such text: ASCII is its own decomposition, so
+/// step 1 is lower case, white space to a space, controls and apostrophes dropped, every byte
+/// one unit with its own origin; steps 2 and 3 change nothing; step 4 only expands the
+/// abbreviations among the all-letter words (all-digit words stay as they are).
+fn ascii_fast_path(original: &str, out: &mut Normalized) -> bool {
+    STEP_ONE.with(|cell| {
+        let Ok(mut scratch) = cell.try_borrow_mut() else {
+            return false;
+        };
+        let (bytes, from) = &mut *scratch;
+        bytes.clear();
+        from.clear();
+        for (i, &b) in original.as_bytes().iter().enumerate() {
+            let c = match b {
+                b'\'' | b'`' => continue,
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => b' ',
+                _ if b.is_ascii_control() => continue,
+                _ => b.to_ascii_lowercase(),
+            };
+            bytes.push(c);
+            from.push(i as u32);
+        }
+        if needs_join_or_collapse(bytes) {
+            return false;
+        }
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if !is_leet_word_byte(b) {
+                push_squeezed(out, b, from[i], from[i] + 1);
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < n && is_leet_word_byte(bytes[j]) {
+                j += 1;
+            }
+            let word = &bytes[i..j];
+            if let (Some(first), Some(last)) = (
+                word.iter().position(u8::is_ascii_alphanumeric),
+                word.iter().rposition(u8::is_ascii_alphanumeric),
+            ) {
+                let core = &word[first..=last];
+                let expanded = if core.iter().all(u8::is_ascii_alphabetic) {
+                    std::str::from_utf8(core).ok().and_then(abbreviation)
+                } else if core.iter().all(u8::is_ascii_digit) {
+                    None
+                } else {
+                    return false;
+                };
+                if let Some(text) = expanded {
+                    for k in i..i + first {
+                        push_squeezed(out, bytes[k], from[k], from[k] + 1);
+                    }
+                    let (start, end) = (from[i + first], from[i + last] + 1);
+                    for &e in text.as_bytes() {
+                        push_squeezed(out, e, start, end);
+                    }
+                    for k in i + last + 1..j {
+                        push_squeezed(out, bytes[k], from[k], from[k] + 1);
+                    }
+                    i = j;
+                    continue;
+                }
+            }
+            for k in i..j {
+                push_squeezed(out, bytes[k], from[k], from[k] + 1);
+            }
+            i = j;
+        }
+        if out.text.ends_with(' ') {
+            out.text.pop();
+            out.origin.pop();
+        }
+        true
+    })
+}
+
+/// Step 5 as the fast path writes: a space only after something that is not a space.
+fn push_squeezed(out: &mut Normalized, b: u8, start: u32, end: u32) {
+    if b == b' ' && out.text.as_bytes().last().is_none_or(|&p| p == b' ') {
+        return;
+    }
+    out.text.push(char::from(b));
+    out.origin.push((start, end));
+}
+
+fn is_leet_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'@' | b'$' | b'!' | b'|')
+}
+
+/// Whether step 2 would join letters or step 3 collapse a run in ASCII step-1 output `bytes`:
+/// the tests of [`join_split_letters`] and [`collapse_repeats`], byte by byte.
+fn needs_join_or_collapse(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if bytes
+        .windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
+    {
+        return true;
+    }
+    let word = |i: usize| bytes[i].is_ascii_alphanumeric();
+    let single_at = |i: usize| -> bool {
+        i < n && word(i) && (i == 0 || !word(i - 1)) && (i + 1 >= n || !word(i + 1))
+    };
+    for i in 0..n {
+        if !(single_at(i) && i + 2 < n && is_join_separator(char::from(bytes[i + 1]))) {
+            continue;
+        }
+        let sep = bytes[i + 1];
+        let (mut count, mut alphabetic, mut all_common) = (1, 0, true);
+        let mut note = |k: usize| {
+            alphabetic += usize::from(bytes[k].is_ascii_alphabetic());
+            all_common &= ONE_LETTER_WORDS.as_bytes().contains(&bytes[k]);
+        };
+        note(i);
+        let mut j = i;
+        while j + 2 < n && bytes[j + 1] == sep && single_at(j + 2) {
+            j += 2;
+            count += 1;
+            note(j);
+        }
+        if count >= 3 && alphabetic >= 2 && sep != b',' && !(sep == b' ' && all_common) {
+            return true;
+        }
+    }
+    false
 }
 
 fn push_str(out: &mut Vec<Unit>, s: &str, start: u32, end: u32) {
@@ -666,6 +838,72 @@ mod tests {
         let original = "ѕnар now";
         let n = normalize(original);
         assert_eq!(&original[n.original_span(0..4)], "ѕnар");
+    }
+
+    /// Chat-like ASCII: words, abbreviations, leetspeak, split and repeated letters, every
+    /// separator, apostrophes, controls and white space of every kind.
+    fn chatty_ascii() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            proptest::sample::select(ABBREVIATIONS.iter().map(|(k, _)| *k).collect::<Vec<_>>())
+                .prop_map(String::from),
+            "[a-z]{1,8}",
+            "[A-Za-z0-9@$!|]{1,6}",
+            "[a-z]( [a-z]){2,4}",
+            "[a-z]([.\\-_*/|,][a-z]){2,4}",
+            "[a-z]{0,3}(aaa|eee|ooo|sss|zzzz)[a-z]{0,3}",
+            "[0-9]{1,3}",
+            "[ \t\n\r\x0b\x0c]{1,3}",
+            "['`?.,!\x00-\x1f\x7f-]",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|p| p.join(" "))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 4096, ..Default::default() })]
+
+        /// The ASCII fast path writes what the general path writes, text and origin map.
+        #[test]
+        fn ascii_fast_path_equals_the_general_path(text in chatty_ascii()) {
+            proptest::prop_assert_eq!(normalize(&text), normalize_general(&text));
+        }
+
+        #[test]
+        fn ascii_fast_path_equals_the_general_path_on_any_ascii(text in "[\\x00-\\x7f]{0,60}") {
+            proptest::prop_assert_eq!(normalize(&text), normalize_general(&text));
+        }
+    }
+
+    /// The same over real lines: the move detector's corpus and the held-out lines.
+    #[test]
+    fn ascii_fast_path_equals_the_general_path_on_the_line_corpora() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut fast = 0;
+        for dir in ["data/moves", "tests/heldout/2026-12"] {
+            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().and_then(|e| e.to_str()) != Some("tsv") {
+                    continue;
+                }
+                for line in std::fs::read_to_string(&path).unwrap().lines() {
+                    let text = line.split('\t').next().unwrap_or("");
+                    let mut out = Normalized::default();
+                    fast += usize::from(text.is_ascii() && ascii_fast_path(text, &mut out));
+                    assert_eq!(normalize(text), normalize_general(text), "{text:?}");
+                }
+            }
+        }
+        assert!(fast > 1_000, "only {fast} lines took the fast path");
+    }
+
+    #[test]
+    fn normalize_into_reuses_its_buffers() {
+        let mut out = Normalized::default();
+        normalize_into("a longer first line to grow the buffers, ok", &mut out);
+        let capacity = (out.text.capacity(), out.origin.capacity());
+        normalize_into("how old r u", &mut out);
+        assert_eq!(out, normalize("how old r u"));
+        assert_eq!((out.text.capacity(), out.origin.capacity()), capacity);
     }
 
     #[test]

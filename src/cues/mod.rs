@@ -27,7 +27,9 @@
 use crate::error::{Error, ErrorKind};
 use crate::normalize::Normalized;
 use prefilter::{Prefilter, RowBits};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
+#[cfg(not(target_arch = "wasm32"))]
+use regex::{RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -196,7 +198,9 @@ pub struct CueSet {
     prefilter: Prefilter,
     /// The plain path, without the prefilter: every row in [`RegexSet`]s of [`ROWS_PER_SET`],
     /// each with the index of its first row. Built on first use by [`CueSet::find_unfiltered`]
-    /// only (the tests and benches compare the two paths).
+    /// only (the tests and benches compare the two paths). Not in the WASM: `RegexSet`'s
+    /// overlapping search would only add code there.
+    #[cfg(not(target_arch = "wasm32"))]
     unfiltered: OnceLock<Vec<(RegexSet, usize)>>,
 }
 
@@ -204,11 +208,13 @@ pub struct CueSet {
 /// thousand) outgrows the lazy DFA's cache on longer texts and the search falls back to a slower
 /// engine. Measured on bench's speed sample (11,577 chat lines, `safedm score`): one set 0.85 s
 /// of matching, sets of 256 rows 0.38 s, 128 0.29 s, 64 0.25 s, 32 0.28 s.
+#[cfg(not(target_arch = "wasm32"))]
 const ROWS_PER_SET: usize = 64;
 
 /// The lazy DFA cache limit of each set. The default is too small for a set of many rows (it
 /// thrashes; measured 10x slower when it was one set); for 64 rows 1 MB is as fast as 16 MB,
 /// and several sets of 16 MB could grow the WASM's memory by hundreds of MB.
+#[cfg(not(target_arch = "wasm32"))]
 const DFA_BYTES_PER_SET: usize = 2 << 20;
 
 const PLACEHOLDERS: &[(&str, &str)] = &[
@@ -558,6 +564,7 @@ impl CueSet {
         Ok(CueSet {
             rows,
             prefilter: Prefilter::new(&literals)?,
+            #[cfg(not(target_arch = "wasm32"))]
             unfiltered: OnceLock::new(),
         })
     }
@@ -625,6 +632,8 @@ impl CueSet {
     /// [`CueSet::find`] without the prefilter: every row runs, in [`RegexSet`]s of
     /// [`ROWS_PER_SET`] rows (the engine before issue 17). For the tests and benches that hold
     /// the two paths equal and compare their speed; the sets are compiled on the first call.
+    /// Native builds only.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn find_unfiltered(&self, text: &Normalized) -> Vec<CueHit> {
         let sets = self.unfiltered.get_or_init(|| {
             // Several small sets, each with its own cache: see ROWS_PER_SET.
