@@ -13,78 +13,76 @@
 //! shared corpora.
 
 use crate::error::{Error, ErrorKind};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::{Automaton, OverlappingState};
+use aho_corasick::{Input, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
-use std::collections::HashMap;
+
+/// The automaton: natively the contiguous NFA (about twice as fast to search); in the WASM the
+/// noncontiguous one it is built from, which keeps the other's code out of the download.
+#[cfg(not(target_arch = "wasm32"))]
+use aho_corasick::nfa::contiguous::{Builder as NfaBuilder, NFA};
+#[cfg(target_arch = "wasm32")]
+use aho_corasick::nfa::noncontiguous::{Builder as NfaBuilder, NFA};
 
 /// Literals shorter than this are not worth searching for (a space, one letter: in nearly
 /// every message); a row whose best literals are shorter runs on every message.
 const MIN_LITERAL_LEN: usize = 2;
 
+/// Literals this long are rare enough in chat: between two sets whose shortest literals both
+/// reach it, the one with fewer literals is better (a smaller automaton, faster start-up).
+const GOOD_LITERAL_LEN: usize = 4;
+
 /// Literals longer than this are cut to this prefix: a prefix of a required literal is required
 /// too, and the automaton stays small.
 const MAX_LITERAL_LEN: usize = 12;
 
-/// The rows' literals in one automaton, and which rows each literal stands for.
-#[derive(Clone, Debug)]
+/// The rows' literals in one automaton, and which row each literal stands for.
+#[derive(Clone)]
 pub(super) struct Prefilter {
     /// `None` when no row has literals.
-    automaton: Option<AhoCorasick>,
-    /// The rows of automaton pattern `p` are `rows[starts[p]..starts[p + 1]]`.
-    starts: Vec<u32>,
+    automaton: Option<NFA>,
+    /// The row of automaton pattern `p` is `rows[p]`.
     rows: Vec<u32>,
     /// Rows without a usable literal: candidates on every message.
     pub(super) always: Vec<u32>,
-    /// Distinct literals in the automaton.
+    /// Literals in the automaton (one per row that requires it).
     pub(super) literals: usize,
 }
 
 impl Prefilter {
     /// `literals[row]`: the row's required literals, or `None` for a row that always runs.
     pub(super) fn new(literals: &[Option<Vec<Vec<u8>>>]) -> Result<Prefilter, Error> {
-        let mut ids: HashMap<&[u8], usize> = HashMap::new();
+        // One automaton pattern per (row, literal): the trie shares what rows share, and no
+        // sorting or map code joins the WASM to group them.
         let mut patterns: Vec<&[u8]> = Vec::new();
-        let mut rows_of: Vec<Vec<u32>> = Vec::new();
+        let mut rows = Vec::new();
         let mut always = Vec::new();
         for (row, lits) in literals.iter().enumerate() {
-            let row = row as u32;
-            let Some(lits) = lits else {
-                always.push(row);
-                continue;
-            };
-            for lit in lits {
-                let lit = &lit[..lit.len().min(MAX_LITERAL_LEN)];
-                let id = *ids.entry(lit).or_insert_with(|| {
-                    patterns.push(lit);
-                    rows_of.push(Vec::new());
-                    patterns.len() - 1
-                });
-                if rows_of[id].last() != Some(&row) {
-                    rows_of[id].push(row);
+            match lits {
+                Some(lits) => {
+                    for lit in lits {
+                        patterns.push(&lit[..lit.len().min(MAX_LITERAL_LEN)]);
+                        rows.push(row as u32);
+                    }
                 }
+                None => always.push(row as u32),
             }
         }
         let automaton = if patterns.is_empty() {
             None
         } else {
             Some(
-                AhoCorasick::builder()
+                NfaBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // Thousands of literals: no prefilter of aho-corasick's own would apply.
+                    .prefilter(false)
                     .build(&patterns)
                     .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?,
             )
         };
-        let mut starts = Vec::with_capacity(rows_of.len() + 1);
-        let mut rows = Vec::new();
-        starts.push(0);
-        for r in rows_of {
-            rows.extend(r);
-            starts.push(rows.len() as u32);
-        }
         Ok(Prefilter {
             automaton,
-            starts,
             rows,
             always,
             literals: patterns.len(),
@@ -99,15 +97,30 @@ impl Prefilter {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        for m in automaton.find_overlapping_iter(haystack) {
-            let p = m.pattern().as_usize();
-            let (Some(&from), Some(&to)) = (self.starts.get(p), self.starts.get(p + 1)) else {
-                continue;
-            };
-            for &row in self.rows.get(from as usize..to as usize).unwrap_or(&[]) {
+        let input = Input::new(haystack);
+        let mut state = OverlappingState::start();
+        loop {
+            if automaton.try_find_overlapping(&input, &mut state).is_err() {
+                // Cannot happen for a Standard automaton over a plain input; run every row.
+                (0..out.capacity()).for_each(|r| out.set(r));
+                return;
+            }
+            let Some(m) = state.get_match() else { break };
+            if let Some(&row) = self.rows.get(m.pattern().as_usize()) {
                 out.set(row as usize);
             }
         }
+    }
+}
+
+impl std::fmt::Debug for Prefilter {
+    // By hand: the automaton's own Debug prints every state, and its code would join the WASM.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Prefilter {{ literals: {}, always: {:?} }}",
+            self.literals, self.always
+        )
     }
 }
 
@@ -115,6 +128,7 @@ impl Prefilter {
 pub(super) struct RowBits {
     small: [u64; 32],
     large: Vec<u64>,
+    rows: usize,
     any: bool,
 }
 
@@ -128,8 +142,13 @@ impl RowBits {
             } else {
                 Vec::new()
             },
+            rows,
             any: false,
         }
+    }
+
+    fn capacity(&self) -> usize {
+        self.rows
     }
 
     fn words(&self) -> &[u64] {
@@ -190,8 +209,8 @@ pub(super) fn has_capture(hir: &Hir, name: &str) -> bool {
 /// A set is read off a node by prefix or suffix extraction (every match starts, or ends, with
 /// one of its literals), or from its parts: any part of a concatenation (a match of the whole
 /// contains a match of each part), a repetition of at least one, a capture group, and the union
-/// of every branch of an alternation. The best set is the one whose shortest literal is longest,
-/// then the one with fewer literals.
+/// of every branch of an alternation. The best set is the one whose shortest literal is longest
+/// (up to [`GOOD_LITERAL_LEN`]), then the one with fewer literals.
 pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut best = None;
     consider(&mut best, extracted(hir, ExtractKind::Prefix));
@@ -217,8 +236,6 @@ pub(crate) fn required_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 }
             }
             if all {
-                union.sort();
-                union.dedup();
                 consider(&mut best, Some(union));
             }
         }
@@ -250,7 +267,10 @@ fn consider(best: &mut Option<Vec<Vec<u8>>>, candidate: Option<Vec<Vec<u8>>>) {
     };
     let key = |lits: &[Vec<u8>]| {
         let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
-        (shortest.min(MAX_LITERAL_LEN), std::cmp::Reverse(lits.len()))
+        (
+            shortest.min(GOOD_LITERAL_LEN),
+            std::cmp::Reverse(lits.len()),
+        )
     };
     if best.as_ref().is_none_or(|b| key(&candidate) > key(b)) {
         *best = Some(candidate);
