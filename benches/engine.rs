@@ -8,6 +8,9 @@
 //! - `pipeline/*`: `observe` from raw text to an assessment, as messages per second (criterion's
 //!   `elem/s`): present-day short lines (`tests/conversations/`), long pasted texts, and
 //!   offender streams from `../shared/data` (skipped when the corpora are not there).
+//! - `*_reference_paths`, `stage/normalize_general`, `stage/cues_unfiltered`: the same work on
+//!   the engine's reference paths (the general normaliser, every cue row in `RegexSet`s: the
+//!   engine before issue 17), so that one run shows before and after.
 //! - `per_line_set/*`, `model/*`, `startup/*`: the figures `make bench` copies into
 //!   bench/RESULTS.md (kept under their old names so that runs stay comparable).
 //!
@@ -15,7 +18,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use safedm::cues::CueSet;
-use safedm::normalize::normalize;
+use safedm::normalize::{normalize, normalize_general};
 use safedm::{Config, Engine, Message, Role};
 use std::hint::black_box;
 use std::io::BufRead;
@@ -118,6 +121,14 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
+    // The general path alone: the normaliser before the ASCII fast path.
+    group.bench_function("normalize_general", |b| {
+        b.iter(|| {
+            for line in LINES {
+                black_box(normalize_general(black_box(line)));
+            }
+        })
+    });
     let cues = match CueSet::new() {
         Ok(c) => c,
         Err(e) => panic!("cues: {e}"),
@@ -126,6 +137,14 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for n in &normalized {
                 black_box(cues.find(black_box(n)));
+            }
+        })
+    });
+    // Every row in RegexSets: cue matching before the literal prefilter.
+    group.bench_function("cues_unfiltered", |b| {
+        b.iter(|| {
+            for n in &normalized {
+                black_box(cues.find_unfiltered(black_box(n)));
             }
         })
     });
@@ -169,11 +188,24 @@ fn stages(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    let reference = engine.clone().with_reference_paths();
+    group.bench_function("observe_reference_paths", |b| {
+        b.iter_batched(
+            || reference.new_conversation(),
+            |mut state| {
+                for m in &messages {
+                    black_box(reference.observe(&mut state, m));
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
     group.finish();
 }
 
 fn pipeline(c: &mut Criterion) {
     let engine = engine();
+    let reference = engine.clone().with_reference_paths();
     let mut group = c.benchmark_group("pipeline");
     group.sample_size(20);
 
@@ -185,6 +217,9 @@ fn pipeline(c: &mut Criterion) {
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("present_day_lines", |b| {
         b.iter(|| observe_all(&engine, &present_day))
+    });
+    group.bench_function("present_day_lines_reference_paths", |b| {
+        b.iter(|| observe_all(&reference, &present_day))
     });
 
     // Long pasted texts: each present-day conversation's contact side as one message.
@@ -208,6 +243,9 @@ fn pipeline(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function("offender_streams", |b| {
             b.iter(|| observe_all(&engine, &streams))
+        });
+        group.bench_function("offender_streams_reference_paths", |b| {
+            b.iter(|| observe_all(&reference, &streams))
         });
     }
     group.finish();
@@ -284,7 +322,18 @@ fn results(c: &mut Criterion) {
     startup.bench_function("engine_new", |b| {
         b.iter(|| black_box(Engine::new(Config::default())))
     });
+    // The tables parsed, their literals extracted and the automaton built; rows compile later.
     startup.bench_function("cues_new", |b| b.iter(|| black_box(CueSet::new())));
+    // What compiling every row up front would add (the engine before issue 17 did, in sets).
+    startup.bench_function("cues_new_and_compile_all", |b| {
+        b.iter(|| {
+            let cues = CueSet::new();
+            if let Ok(c) = &cues {
+                black_box(c.compile_all().is_ok());
+            }
+            black_box(cues)
+        })
+    });
     startup.finish();
 }
 
