@@ -135,6 +135,46 @@ categories! {
     Coercion = "coercion" => Sexual, 1.6;
     /// Talk about the age gap: "age is just a number", "I know I'm older".
     AgeGap = "age_gap" => Friendship, 1.2;
+    /// A threat to share the child's images, videos or private chats (context: it counts as
+    /// coercion, and with a [`Category::Demand`] it is sextortion).
+    Expose = "expose" => None, 0.0;
+    /// A demand backed by pressure: money, gift cards, game currency, more images, a call,
+    /// staying in contact (context: it only counts beside [`Category::Expose`]).
+    Demand = "demand" => None, 0.0;
+    /// Sextortion: a threat to share images or chats with a demand, within two contact messages.
+    /// Found by the tracker from `expose` and `demand`, never by a table row.
+    Sextortion = "sextortion" => Sexual, 2.0;
+}
+
+impl Category {
+    /// `true` for categories that only give context to others (a stated age, the two halves of
+    /// a sextortion threat): they are never present on their own and weigh nothing in the risk.
+    ///
+    /// ```
+    /// use safedm::cues::Category;
+    /// assert!(Category::Expose.is_context());
+    /// assert!(!Category::Sextortion.is_context());
+    /// ```
+    pub fn is_context(self) -> bool {
+        matches!(
+            self,
+            Category::AgeStatement | Category::Expose | Category::Demand
+        )
+    }
+
+    /// `false` for the categories a table row may not name: the tracker finds them.
+    pub fn found_by_rows(self) -> bool {
+        self != Category::Sextortion
+    }
+
+    /// `true` for the categories the learned scorer was trained with as features. Categories
+    /// added after it was trained are left out, so that adding one never moves its scores.
+    pub fn is_model_feature(self) -> bool {
+        !matches!(
+            self,
+            Category::Expose | Category::Demand | Category::Sextortion
+        )
+    }
 }
 
 /// One cue found in a message.
@@ -192,6 +232,22 @@ const ROWS_PER_SET: usize = 64;
 const DFA_BYTES_PER_SET: usize = 2 << 20;
 
 const PLACEHOLDERS: &[(&str, &str)] = &[
+    // Sextortion (English). Expanded first: they use the placeholders below.
+    // The child's images or chats: "your pics", "the video you sent", "our chats", "the ones i
+    // saved".
+    (
+        "{YM}",
+        "(?:{YOUR} (?:\\w+ ){0,2}{MEDIA}|{MEDIA} (?:of {YOU}\\b|{YOU} (?:sent|made|gave|did))|(?:what|everything|all|the (?:ones|stuff|things)) {YOU} (?:sent|gave)|(?:our|the) (?:whole |entire )?(?:video ?)?(?:call|chats?|chat history|chat logs?|convos?|conversations?|dms)|the ones i (?:have|saved|kept|got|recorded))",
+    ),
+    // Whom the child's images would be shown to: the child's own people, or everyone.
+    (
+        "{AUD}",
+        "(?:{YOUR} (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
+    ),
+    (
+        "{MEDIA}",
+        "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?|screenshots?|screen ?shots?|screen ?recordings?|recordings?|chats?|chat logs?|messages|dms|convos?|conversations?|files|material)",
+    ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
     // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
@@ -378,12 +434,19 @@ fn parse_table(lang: &str, text: &str, age: &str, rows: &mut Vec<Row>) -> Result
         }
         let at = || format!("cue table {lang}, line {}", n + 1);
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            category = Some(Category::from_name(name).ok_or_else(|| {
+            let named = Category::from_name(name).ok_or_else(|| {
                 Error::new(
                     ErrorKind::InvalidCueTable,
                     format!("{}: unknown category {name:?}", at()),
                 )
-            })?);
+            })?;
+            if !named.found_by_rows() {
+                return Err(Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: [{name}] is found by the tracker, not by rows", at()),
+                ));
+            }
+            category = Some(named);
             continue;
         }
         let Some(category) = category else {
