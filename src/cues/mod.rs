@@ -237,16 +237,25 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // saved".
     (
         "{YM}",
-        "(?:{YOUR} (?:\\w+ ){0,2}{MEDIA}|{MEDIA} (?:of {YOU}\\b|{YOU} (?:sent|made|gave|did))|(?:what|everything|all|the (?:ones|stuff|things)) {YOU} (?:sent|gave)|(?:our|the) (?:whole |entire )?(?:video ?)?(?:call|chats?|chat history|chat logs?|convos?|conversations?|dms)|the ones i (?:have|saved|kept|got|recorded))",
+        "(?:(?:your|yours) (?:\\w+ ){0,2}{MEDIA}|{MEDIA} (?:of {YOU}\\b|{YOU} (?:sent|made|gave|did))|(?:what|everything|all|the (?:ones|stuff|things)) {YOU} (?:sent|gave)|our (?:whole |entire )?(?:video ?)?(?:call|chats?|chat history|chat logs?|convos?|conversations?|dms)|the ones i (?:have|saved|kept|got|recorded))",
     ),
     // Whom the child's images would be shown to: the child's own people, or everyone.
     (
         "{AUD}",
-        "(?:{YOUR} (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
+        "(?:(?:your|yours) (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
     ),
     (
         "{MEDIA}",
         "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?|screenshots?|screen ?shots?|screen ?recordings?|recordings?|chats?|chat logs?|messages|dms|convos?|conversations?|files|material)",
+    ),
+    // Sextortion (German): the child's images or chats, and the child's people.
+    (
+        "{DE_MEDIA}",
+        "(?:bilder|bild|fotos?|fotografien|pics|pictures?|videos?|clips?|aufnahmen?|aufzeichnung|screenshots?|bildschirmaufnahme|chats?|chatverlauf|chatprotokolle?|nachrichten|dateien|datei|material|kopie|nacktbilder|die (?:alten?|bisherigen|vorhandenen|anderen)|(?:alles )?was du mir (?:geschickt|gesendet) hast)",
+    ),
+    (
+        "{DE_AUD}",
+        "(?:(?:dein|deine|deiner|deinen|deinem|ihr|ihre|ihrer|ihren|ihrem|eure|eurer|euren|eurem) (?:\\w+ )?(?:follower\\w*|freund\\w*|klasse\\w*|familie|eltern|mutter|mama|vater|papa|oma|opa|grossmutter|grossvater|bruder|schwester|geschwister|cousin\\w*|tante|onkel|schule|lehrer\\w*|klassenlehrer\\w*|kontakte?|liste|freundesliste|followerliste|story|mitschuler\\w*|klassenkamerad\\w*|gruppe|klassengruppe|gruppenunterhaltung)|(?:alle|jeder|jedem|jede|jeden) (?:\\w+ )?(?:an|in|aus|von) (?:deiner|deinen|ihrer|ihren|eurer)|(?:jede[rmn]?|alle) (?:kontakt\\w*|freund\\w*|follower\\w*) von (?:dir|ihnen)|(?:die )?(?:ganze|gesamte) (?:familie|schule|klasse)|(?:gruppe|klasse|schule) von (?:deine[rmn]?|ihnen|dir)|(?:mitschuler\\w*|freund\\w*|klassenkamerad\\w*) von dir|(?:\\w+ )?von (?:deiner|deinem|ihrer|ihrem) (?:schule|klasse|familie)|(?:im|ins|auf) (?:netz|internet)|(?:auf|in) (?:eine[rmn]? )?(?:webseite|internetseite|seite)|offentlich)",
     ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
