@@ -600,6 +600,7 @@ mod tests {
             risk,
             level,
             present,
+            ..
         } = s.risk(Sensitivity::Strict, Some(12));
         assert_eq!(present, vec![Category::Secrecy]);
         assert!(level < Level::Warn, "risk {risk} level {level:?}");
@@ -696,6 +697,118 @@ mod tests {
         peers.update(Role::Contact, "a", None, &[teen], Some(13));
         assert_eq!(peers.evidence_of(Category::AgeGap), 0.0);
         assert_eq!(peers.age_factor(Some(13)), tuning::PEER_FACTOR);
+    }
+
+    /// (name, contact messages as hits, whether the conversation must alert at every sensitivity
+    /// through sextortion). Named regression cases for the sextortion gate.
+    const SEXTORTION_CASES: &[(&str, &[&[(Category, f32)]], bool)] = &[
+        (
+            "threat and demand in one message",
+            &[&[(Category::Expose, 0.9), (Category::Demand, 0.9)]],
+            true,
+        ),
+        (
+            "threat then demand in the next message",
+            &[&[(Category::Expose, 0.9)], &[(Category::Demand, 0.8)]],
+            true,
+        ),
+        (
+            "demand then a weaker threat in the next message",
+            &[&[(Category::Demand, 0.9)], &[(Category::Expose, 0.5)]],
+            true,
+        ),
+        (
+            "threat and demand two contact messages apart",
+            &[&[(Category::Expose, 0.9)], &[], &[(Category::Demand, 0.9)]],
+            false,
+        ),
+        (
+            "a demand alone",
+            &[&[(Category::Demand, 0.9)], &[(Category::Demand, 0.9)]],
+            false,
+        ),
+        (
+            "a weak threat alone",
+            &[&[(Category::Expose, 0.6)], &[(Category::Expose, 0.6)]],
+            false,
+        ),
+        (
+            "unsure halves",
+            &[&[(Category::Expose, 0.4), (Category::Demand, 0.4)]],
+            false,
+        ),
+    ];
+
+    fn play_hits(messages: &[&[(Category, f32)]]) -> ConversationState {
+        let mut s = ConversationState::default();
+        for (i, message) in messages.iter().enumerate() {
+            let hits: Vec<CueHit> = message.iter().map(|(c, w)| hit(*c, *w)).collect();
+            s.update(Role::Contact, &i.to_string(), None, &hits, None);
+        }
+        s
+    }
+
+    #[test]
+    fn sextortion_needs_a_sure_threat_and_demand_close_together() {
+        for (name, messages, alerts) in SEXTORTION_CASES {
+            let s = play_hits(messages);
+            for sensitivity in [
+                Sensitivity::Relaxed,
+                Sensitivity::Balanced,
+                Sensitivity::Strict,
+            ] {
+                let cues = s.risk(sensitivity, None);
+                assert_eq!(
+                    cues.present.contains(&Category::Sextortion),
+                    *alerts,
+                    "{name}: {:?}",
+                    cues.present
+                );
+                assert_eq!(
+                    cues.level == Level::Alert,
+                    *alerts,
+                    "{name} at {sensitivity:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sextortion_names_the_threat_and_the_demand() {
+        let s = play_hits(&[&[(Category::Expose, 0.9)], &[(Category::Demand, 0.9)]]);
+        assert_eq!(s.message_ids_of(Category::Sextortion), ["0", "1"]);
+        assert!(!s.present_categories().contains(&Category::Expose));
+        assert!(!s.present_categories().contains(&Category::Demand));
+    }
+
+    #[test]
+    fn a_sure_threat_to_share_is_coercion_too() {
+        let s = play_hits(&[&[(Category::Expose, 0.9)]]);
+        assert!(s.evidence_of(Category::Coercion) >= tuning::PRESENT);
+        let unsure = play_hits(&[&[(Category::Expose, 0.6)]]);
+        assert_eq!(unsure.evidence_of(Category::Coercion), 0.0);
+    }
+
+    #[test]
+    fn repeated_sure_threats_alert_once_weak_ones_do_not() {
+        let once = play_hits(&[&[(Category::Coercion, 0.8)]]);
+        assert!(!once.risk(Sensitivity::Balanced, None).urgent);
+        let twice = play_hits(&[&[(Category::Coercion, 0.8)], &[(Category::Coercion, 0.8)]]);
+        let cues = twice.risk(Sensitivity::Relaxed, None);
+        assert!(cues.urgent);
+        assert_eq!(cues.level, Level::Alert);
+        let weak = play_hits(&[&[(Category::Coercion, 0.6)], &[(Category::Coercion, 0.6)]]);
+        assert!(!weak.risk(Sensitivity::Balanced, None).urgent);
+    }
+
+    #[test]
+    fn state_saved_before_sextortion_upgrades() {
+        let mut old = ConversationState::default();
+        old.evidence.truncate(Category::ALL.len() - 3);
+        assert!(old.check().is_err());
+        old.upgrade();
+        old.check().unwrap();
+        assert_eq!(old.evidence.len(), Category::ALL.len());
     }
 
     #[test]

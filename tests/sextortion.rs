@@ -169,3 +169,83 @@ fn threats_without_images_are_coercion_and_alert_when_repeated() {
         failed.join("\n")
     );
 }
+
+/// Whole conversations (`tests/sextortion/conversations.jsonl`): a threat after days of rapport,
+/// from a new account after a block, after a video call; and family or friends' look-alikes.
+#[derive(serde::Deserialize)]
+struct Conversation {
+    id: String,
+    label: String,
+    messages: Vec<ChatMessage>,
+    first_threat_at: Option<usize>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChatMessage {
+    id: String,
+    role: String,
+    text: String,
+}
+
+fn conversations() -> Vec<Conversation> {
+    let path = format!(
+        "{}/tests/sextortion/conversations.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{path}: {e}: {l}")))
+        .collect()
+}
+
+/// The index of the first message at alert, and the peak level.
+fn first_alert(engine: &Engine, conversation: &Conversation) -> (Option<usize>, Level) {
+    let mut state = engine.new_conversation();
+    let mut first = None;
+    let mut peak = Level::None;
+    for (i, m) in conversation.messages.iter().enumerate() {
+        let role = if m.role == "child" {
+            Role::Child
+        } else {
+            Role::Contact
+        };
+        let a = engine.observe(
+            &mut state,
+            &Message::new(m.id.clone(), role, m.text.clone()),
+        );
+        peak = peak.max(a.level);
+        if a.level == Level::Alert && first.is_none() {
+            first = Some(i);
+        }
+    }
+    (first, peak)
+}
+
+#[test]
+fn threat_chats_alert_within_two_contact_messages_and_look_alikes_do_not_warn() {
+    let all = conversations();
+    assert!(all.iter().filter(|c| c.label == "grooming").count() >= 6);
+    assert!(all.iter().filter(|c| c.label == "benign").count() >= 4);
+    for &sensitivity in SENSITIVITIES {
+        let engine = engine(sensitivity);
+        for c in &all {
+            let (first, peak) = first_alert(&engine, c);
+            match c.first_threat_at {
+                Some(threat) => {
+                    let first = first.unwrap_or_else(|| panic!("{} never alerts", c.id));
+                    // The threat message itself, or the contact's next one.
+                    let contact_between = c.messages[threat..=first]
+                        .iter()
+                        .filter(|m| m.role == "contact")
+                        .count();
+                    assert!(
+                        first >= threat && contact_between <= 2,
+                        "{} at {sensitivity:?}: threat at {threat}, alert at {first}",
+                        c.id
+                    );
+                }
+                None => assert!(peak < Level::Warn, "{} at {sensitivity:?}: {peak:?}", c.id),
+            }
+        }
+    }
+}
