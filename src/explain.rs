@@ -73,11 +73,8 @@ pub fn sentences(category: Category) -> (&'static str, &'static str) {
             "This person demanded money, pictures or a call from you.",
         ),
         Category::Sextortion => (
-            "Sextortion: the contact threatens to share the child's pictures, videos or chats \
-             unless the child pays or sends more. Act now: do not pay, keep the chat, report it.",
-            "This person is threatening to share your pictures unless you do what they say. \
-             This is a crime and it is not your fault. Don't pay, don't send anything, and tell \
-             an adult you trust now.",
+            "Sextortion: the contact threatens to share the child's pictures, videos or chats unless the child pays or sends more. Act now: do not pay, keep the chat, report it.",
+            "This person is threatening to share your pictures unless you do what they say. That is a crime and it is not your fault.",
         ),
     }
 }

@@ -559,6 +559,13 @@ M = [
  "Bel het alarmnummer van je land."),
 ]
 
+import sys
+sys.path.insert(0, os.path.dirname(__file__))
+from locales_sextortion import M as SEXTORTION  # noqa: E402
+from locales_fr import FR  # noqa: E402
+
+M += SEXTORTION
+
 root = os.path.join(os.path.dirname(__file__), '..', 'extension', '_locales')
 keys = [m[0] for m in M]
 assert len(keys) == len(set(keys)), 'duplicate key'
@@ -568,4 +575,15 @@ for i, lang in enumerate(['en', 'de', 'es', 'nl']):
     with open(os.path.join(root, lang, 'messages.json'), 'w', encoding='utf-8') as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write('\n')
-print(len(M), 'messages')
+# French: the child's screens (childAlert_, sext_) and the reasons; the rest falls back to English
+# (the manifest's default_locale), since the parent's pages are not translated yet.
+en = {row[0]: row[1] for row in M}
+missing = [k for k in en if (k.startswith(('childAlert_', 'sext_', 'reason_')) or k in ('extName', 'extDescription')) and k not in FR]
+if missing:
+    print('French rows missing (English is shown instead):', ', '.join(missing))
+assert not [k for k in FR if k not in en], 'French rows for unknown keys'
+os.makedirs(os.path.join(root, 'fr'), exist_ok=True)
+with open(os.path.join(root, 'fr', 'messages.json'), 'w', encoding='utf-8') as f:
+    json.dump({k: {'message': FR[k]} for k in en if k in FR}, f, ensure_ascii=False, indent=1)
+    f.write('\n')
+print(len(M), 'messages,', len(FR), 'in French')

@@ -449,7 +449,8 @@ const HANDLERS = {
       const list = Array.isArray(log) ? log : [];
       for (let i = list.length - 1; i >= 0; i--) {
         if (list[i].site === msg.site && list[i].conversation === str(msg.conversation)) {
-          list[i].childResponse = 'ok';
+          // How the child closed it: the sextortion screen tells close from Escape.
+          list[i].childResponse = ['close', 'escape'].includes(msg.how) ? msg.how : 'ok';
           break;
         }
       }
@@ -623,7 +624,8 @@ async function observeBatchInner(msg, sender) {
       // scrolling up) rebuilds the state but never alerts by itself. Unread rows that were on
       // the page when it opened are not history: they alert like live ones.
       if (!history) {
-        if (!alert || rank(a.level) >= rank(alert.level)) alert = childAlert(site, rec.contact, a, id);
+        const next = childAlert(site, rec.contact, a, id);
+        if (!alert || outranks(next, alert)) alert = next;
         if (a.level === 'alert' && tellsParent(settings) && settings.notifyOnThisDevice) {
           notifyParent(site, rec.contact, a);
         }
@@ -670,6 +672,17 @@ async function sealExcerpts(rec, a, id) {
   }
 }
 
+/** 'sextortion' when the engine found a threat to share images with a demand, else 'grooming'. */
+function alertKind(a) {
+  return (a.reasons || []).some((r) => r.category === 'sextortion') ? 'sextortion' : 'grooming';
+}
+
+/** Which of two child alerts of one batch to show: sextortion first, then the higher level. */
+function outranks(next, shown) {
+  if ((next.kind === 'sextortion') !== (shown.kind === 'sextortion')) return next.kind === 'sextortion';
+  return rank(next.level) >= rank(shown.level);
+}
+
 function logEntry(site, conversation, contact, a, history) {
   return {
     id: newId(),
@@ -677,6 +690,7 @@ function logEntry(site, conversation, contact, a, history) {
     site,
     conversation,
     contact: contact || '',
+    kind: alertKind(a),
     level: a.level,
     risk: a.risk,
     stage: a.stage,
@@ -688,6 +702,9 @@ function logEntry(site, conversation, contact, a, history) {
 function childAlert(site, contact, a, messageId) {
   return {
     site,
+    kind: alertKind(a),
+    // Who else is told, so the child's screen can say so.
+    audience: settings.audience,
     contact: contact || '',
     level: a.level,
     stage: a.stage,
@@ -705,7 +722,7 @@ function notifyParent(site, contact, a) {
   chrome.notifications.create(`safedm-${Date.now()}`, {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: t('notifyTitle'),
+    title: alertKind(a) === 'sextortion' ? t('sext_notifyTitle') : t('notifyTitle'),
     message: `${body} ${why}`.slice(0, 400),
     priority: 2,
   });

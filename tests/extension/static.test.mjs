@@ -155,10 +155,14 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
   const load = (l) => JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
   const en = load('en');
   assert.equal(manifest.default_locale, 'en');
-  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'nl']);
-  for (const l of ['de', 'es', 'nl']) {
+  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'fr', 'nl']);
+  // French covers the child's screens and the reasons (the rest falls back to English).
+  const fr = load('fr');
+  for (const k of Object.keys(en).filter((x) => /^(childAlert_|sext_|reason_)/.test(x))) assert.ok(fr[k], `fr has ${k}`);
+  assert.ok(Object.keys(fr).every((k) => en[k]), 'fr has no keys English lacks');
+  for (const l of ['de', 'es', 'nl', 'fr']) {
     const other = load(l);
-    assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
+    if (l !== 'fr') assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
     assert.equal(other.childAlert_lang.message, l, `${l}: the alert's lang attribute`);
     for (const [k, v] of Object.entries(other)) {
       assert.ok(v.message.trim(), `${l}.${k} not empty`);
@@ -176,6 +180,15 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
   const alertKeys = [...alertSrc.matchAll(/'(childAlert_[A-Za-z0-9_]+)'/g)].map((m) => m[1]);
   assert.ok(alertKeys.length >= 20, 'alert.js asks for its words by key');
   for (const k of alertKeys) asked.add(k);
+  // The sextortion screen: every key named in sextortion.js exists, and every sext_ key is used
+  // there or by the worker's notification.
+  const sextSrc = fs.readFileSync(path.join(EXT_SRC, 'content/sextortion.js'), 'utf8');
+  const sextKeys = [...sextSrc.matchAll(/'((?:sext|childAlert)_[A-Za-z0-9_]+)'/g)].map((m) => m[1]);
+  assert.ok(sextKeys.length >= 20, 'sextortion.js asks for its words by key');
+  for (const k of sextKeys) asked.add(k);
+  for (const k of Object.keys(en).filter((x) => x.startsWith('sext_') && x !== 'sext_notifyTitle')) {
+    assert.ok(sextKeys.includes(k), `${k} is used by sextortion.js`);
+  }
   // A translated reason for every category the engine can give (src/explain.rs), for the parent
   // (reason_) and for the child (childAlert_reason_, whose English is the engine's own sentence).
   const explain = fs.readFileSync(path.join(ROOT, 'src/explain.rs'), 'utf8');
