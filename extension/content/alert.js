@@ -135,15 +135,23 @@
   /**
    * Shows (or replaces) the alert.
    * alert: {site, siteLabel, contact, level, summary, reasons: [{child}], help: [steps], quote,
-   *         region: 'auto' or a key of HELP}; dismissed(): called on "I'm OK".
+   *         region: 'auto' or a key of HELP}; dismissed(action): called with what the child did,
+   *         each recorded apart: 'close' (x), 'escape', 'ok' ("I'm OK"), and, without closing,
+   *         'block' (opened the blocking steps) and 'talk' (opened "Talk to someone").
    * Every word comes from _locales (the browser's language); the help lines from the region.
    */
   SafeDM.showAlert = (alert, dismissed) => {
     ensureHost();
     onDismiss = dismissed;
-    const close = () => {
+    const close = (action) => {
       SafeDM.hideAlert();
-      if (onDismiss) onDismiss();
+      if (onDismiss) onDismiss(action);
+    };
+    const told = new Set();
+    const opened = (action) => {
+      if (told.has(action) || !onDismiss) return;
+      told.add(action);
+      onDismiss(action);
     };
     const noticed = alert.contact
       ? alert.siteLabel ? t('childAlert_noticedWithOn', [alert.contact, alert.siteLabel]) : t('childAlert_noticedWith', alert.contact)
@@ -163,8 +171,9 @@
         h.href ? el('a', { href: h.href, target: '_blank', rel: 'noopener noreferrer' }, h.linkText ? t(h.linkText) : h.link) : null,
       )),
     );
-    const toggle = (panel, button, other, otherButton) => () => {
+    const toggle = (panel, button, other, otherButton, action) => () => {
       const open = panel.hidden;
+      if (open) opened(action);
       panel.hidden = !open;
       button.setAttribute('aria-expanded', String(open));
       if (open) {
@@ -173,20 +182,20 @@
         card.scrollTop = card.scrollHeight; // show the panel (no focus move, no page scroll)
       }
     };
-    const okButton = el('button', { type: 'button', class: 'primary', on: { click: close } }, t('childAlert_ok'));
+    const okButton = el('button', { type: 'button', class: 'primary', on: { click: () => close('ok') } }, t('childAlert_ok'));
     const helpButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-help' }, t('childAlert_blockButton'));
     const talkButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-talk' }, t('childAlert_talkButton'));
-    helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton));
-    talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton));
+    helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton, 'block'));
+    talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton, 'talk'));
 
     let card = null;
     card = el('div', {
       class: 'card wrap', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-title', 'aria-describedby': 'safedm-desc',
       'data-level': alert.level || '', lang: t('childAlert_lang'),
-      on: { keydown: (e) => { if (e.key === 'Escape') close(); } },
+      on: { keydown: (e) => { if (e.key === 'Escape') close('escape'); } },
     },
-      el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: close } }, '\u00d7'),
+      el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: () => close('close') } }, '\u00d7'),
       el('h2', { id: 'safedm-title' }, t('childAlert_title')),
       el('div', { id: 'safedm-desc', 'aria-live': 'polite' },
         el('p', {}, noticed),

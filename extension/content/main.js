@@ -403,7 +403,7 @@
       help: site0.help ? site0.help.block : [],
       quote: (texts.get(a.messageId) || '').slice(0, 240),
       region: config.region,
-    }, () => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id }));
+    }, (action) => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id, action }));
   }
 
   // ---- observing ----------------------------------------------------------------------------
