@@ -74,14 +74,15 @@ test('settings: DEFAULTS validate clean; every bad field is repaired to its defa
     version: 1, sensitivity: 'paranoid', ageBand: '40', audience: 'everyone', notifyOnThisDevice: 'yes',
     sites: { discord: false, reddit: 'no' }, region: 'GB', maxLogEntries: 5, extra: 1,
     evidence: 'on', lockMinutes: 0, setupDone: 1,
-    trusted: { discord: ['Mum', ' mum ', '', 7, 'Dad'], x: 'nope' },
+    trusted: { discord: ['Mum', { id: '11', label: 'Mum' }, { id: ' 11 ', label: 'again' }, { id: '', label: 'x' }, 7, { id: '12', label: ' Dad ' }], x: 'nope' },
   });
   assert.equal(bad.settings.sensitivity, 'balanced');
   assert.equal(bad.settings.ageBand, '13-15');
   assert.equal(bad.settings.evidence, false);
   assert.equal(bad.settings.lockMinutes, 5);
   assert.equal(bad.settings.setupDone, false);
-  assert.deepEqual(bad.settings.trusted.discord, ['Mum', 'Dad'], 'trimmed, deduplicated, bad names dropped');
+  assert.deepEqual(bad.settings.trusted.discord, [{ id: '11', label: 'Mum' }, { id: '12', label: 'Dad' }],
+    'by id: trimmed, deduplicated, names alone (no id) dropped');
   assert.deepEqual(bad.settings.trusted.x, []);
   assert.equal(bad.settings.audience, 'both');
   assert.equal(bad.settings.notifyOnThisDevice, true);
@@ -129,10 +130,11 @@ test('storage queue: a failing write rejects its callers and the queue goes on',
   assert.deepEqual(area.data, { b: 2 });
 });
 
-test('settings: trusted contacts match by name per site; managed policy overrides only valid fields', () => {
-  const { settings } = validateSettings({ ...DEFAULTS, trusted: { discord: ['Sam_Plays'] } });
-  assert.ok(isTrusted(settings, 'discord', ' sam_plays '));
-  assert.ok(!isTrusted(settings, 'instagram', 'sam_plays'), 'per site');
+test('settings: trusted contacts match by conversation id per site, never by name; managed policy overrides only valid fields', () => {
+  const { settings } = validateSettings({ ...DEFAULTS, trusted: { discord: [{ id: '1190000000000000001', label: 'Sam_Plays' }] } });
+  assert.ok(isTrusted(settings, 'discord', '1190000000000000001'));
+  assert.ok(!isTrusted(settings, 'discord', 'Sam_Plays'), 'a name is not an id');
+  assert.ok(!isTrusted(settings, 'instagram', '1190000000000000001'), 'per site');
   assert.ok(!isTrusted(settings, 'discord', ''));
   assert.deepEqual(engineConfig({ ...settings, ageBand: '10-12' }), { sensitivity: 'balanced', childAge: 10 });
   const m = managedOverrides({ sensitivity: 'strict', audience: 'nobody', sites: { reddit: false }, version: 7 });
