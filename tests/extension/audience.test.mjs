@@ -126,3 +126,21 @@ test('"Both": the alert in the page and a notification naming Discord and the co
   assert.match(notes[0].message, /The contact /, 'the reasons in the browser\'s language');
   await page.close();
 });
+
+test('a German family: the reporting links, the police number and the report follow the country setting', async () => {
+  await opts.click('#tab-settings');
+  await opts.selectOption('#field-region', 'DE');
+  await opts.click('#settings-save');
+  await opts.waitForFunction(() => /Saved/.test(document.getElementById('notice').textContent));
+  assert.equal((await t.storage(h)).settings.region, 'DE');
+  await opts.click('#tab-alerts');
+  await opts.waitForSelector('#alert-list article details.guide');
+  const links = await opts.$$eval('#alert-list article:first-child details.guide a', (as) => as.map((a) => a.href));
+  assert.ok(links.some((l) => l.includes('onlinewache.polizei.de')) && links.some((l) => l.includes('jugendschutz.net')));
+  assert.ok(!links.some((l) => /ceop|cybertip/.test(l)), 'no UK or US links for a German family');
+  assert.match(await opts.textContent('#alert-list article:first-child details.guide'), /110/);
+  const [dj] = await Promise.all([opts.waitForEvent('download'), opts.click('#export-json')]);
+  const json = JSON.parse(await (await import('node:fs')).promises.readFile(await dj.path(), 'utf8'));
+  assert.equal(json.country, 'DE');
+  assert.ok(json.reportTo.every((l) => !/ceop|cybertip/.test(l.url)));
+});

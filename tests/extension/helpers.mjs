@@ -258,7 +258,7 @@ export async function readAlert(page) {
       for (const c of n.childIds || []) walk(byId.get(c));
     };
     walk(dialog);
-    return { name: dialog.name ? dialog.name.value : '', text: texts.join(' '), buttons, roles };
+    return { name: dialog.name ? dialog.name.value : '', description: dialog.description ? dialog.description.value : '', text: texts.join(' '), buttons, roles };
   } finally {
     await cdp.detach();
   }
@@ -316,12 +316,15 @@ export function assertAlertTextOnly(dom, { lang, region, texts = [] }) {
   for (const x of texts) if (!textNodes.includes(x)) fail(`no text node "${x}"`);
 }
 
-/** Waits for the alert (or returns null after `timeout`). */
+/**
+ * Waits for the alert (or returns null after `timeout`), with its text: the live region is in the
+ * page empty first and filled a moment later, so that screen readers announce it.
+ */
 export async function waitAlert(page, timeout = 3000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const a = await readAlert(page);
-    if (a) return a;
+    if (a && (a.description || Date.now() > deadline)) return a;
     if (Date.now() > deadline) return null;
     await sleep(100);
   }

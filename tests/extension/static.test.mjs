@@ -218,3 +218,22 @@ test('child alert: help lines for each region the settings accept, with their nu
     }
   }
 });
+
+test('child alert: each site\'s blocking steps have their messages, whose English is the adapter\'s own', () => {
+  const en = JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales/en/messages.json'), 'utf8'));
+  const alertSrc = fs.readFileSync(path.join(EXT_SRC, 'content/alert.js'), 'utf8');
+  const table = /const BLOCK_STEPS = \{([\s\S]*?)\n {2}\};/.exec(alertSrc)[1];
+  const sites = fs.readdirSync(path.join(EXT_SRC, 'content/sites'));
+  assert.ok(sites.length >= 8);
+  for (const f of sites) {
+    const src = fs.readFileSync(path.join(EXT_SRC, 'content/sites', f), 'utf8');
+    const name = /name: '(\w+)'/.exec(src)[1];
+    const block = /block: \[([\s\S]*?)\]/.exec(src)[1];
+    const steps = [...block.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\'/g, "'"));
+    const keys = new RegExp(`\\n {4}${name}: \\[([^\\]]*)\\]`).exec(table);
+    assert.ok(keys, `${name} in BLOCK_STEPS`);
+    const list = [...keys[1].matchAll(/'(childAlert_block_\w+)'/g)].map((m) => m[1]);
+    assert.equal(list.length, steps.length, `${name}: one message per step`);
+    steps.forEach((s, i) => assert.equal(en[list[i]].message, s, `${list[i]} is the adapter's English`));
+  }
+});
