@@ -183,6 +183,8 @@
    * Every word comes from _locales (the browser's language); the help lines from the region.
    */
   SafeDM.showAlert = (alert, dismissed, { open = '' } = {}) => {
+    // A card already on screen is updated at once (it was announced); a new one waits below.
+    const updating = !!(root && host && host.isConnected && root.getElementById('safedm-desc'));
     ensureHost();
     host.setAttribute('style', HOST_STYLE());
     onDismiss = dismissed;
@@ -264,7 +266,8 @@
       el('p', {}, t('childAlert_notWhoTheySay')),
       el('p', {}, t('childAlert_whatToDo')),
     ].filter(Boolean);
-    setTimeout(() => { if (desc.isConnected) desc.append(...content); }, 60);
+    if (updating) desc.append(...content);
+    else setTimeout(() => { if (desc.isConnected) desc.append(...content); }, 60);
     if (open === 'help') {
       helpPanel.hidden = false;
       helpButton.setAttribute('aria-expanded', 'true');

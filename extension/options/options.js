@@ -253,7 +253,7 @@ function renderLock(st) {
       });
     } else if (res && res.type === 'worker:locked') {
       recoverMsg.textContent = `${t('recoverWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else recoverMsg.textContent = t('recoverWrong');
+    } else recoverMsg.textContent = res && res.error === 'no-recovery' ? t('forgotNoCode') : t('recoverWrong');
   });
   const reset = h('details', { id: 'forgot' },
     h('summary', {}, t('forgotPin')),
