@@ -378,9 +378,8 @@ const HANDLERS = {
       const jwk = await unwrapJwk(String(msg.pin), evidence.wrapped);
       if (jwk) evidence.recovery = await wrapJwk(code, jwk);
     }
-    await store.update(AUTH_KEY, (a) => ({ ...a, evidence, recovery: null, failures: 0, retryAt: 0 }));
     const recovery = await hashSecret(code);
-    await store.update(AUTH_KEY, (a) => ({ ...a, recovery }));
+    await store.update(AUTH_KEY, (a) => ({ ...a, evidence, recovery, failures: 0, retryAt: 0 }));
     return { type: 'worker:ok', recoveryCode: code };
   }),
   'options:recover': parentOnly(async (msg) => {

@@ -25,7 +25,6 @@ const state = {
   tab: 'alerts',
   confirmDeleteAll: false,
   confirmDelete: '', // the card whose delete waits for a yes
-  conversations: null, // for the trusted tab: [{site, conversation, contact, updated, peak}]
 };
 
 function notice(text) {
