@@ -393,7 +393,14 @@ function conversations(alerts) {
       : e.childResponse ? [{ time: e.time, action: e.childResponse }] : []));
     actions.sort((x, y) => x.time - y.time);
     const excerpts = new Map();
-    for (const e of list) for (const x of state.excerpts.get(e.id) || []) excerpts.set(x.id || `${x.time}-${x.text}`, x);
+    // The lines sealed with each entry, once each; a line behind any entry's reasons stays marked.
+    for (const e of list) {
+      for (const x of state.excerpts.get(e.id) || []) {
+        const k = x.id || `${x.time}-${x.text}`;
+        const prev = excerpts.get(k);
+        excerpts.set(k, prev ? { ...x, flagged: !!(prev.flagged || x.flagged) } : x);
+      }
+    }
     return {
       key, site: last.site, conversation: last.conversation, contact: [...list].reverse().map((e) => e.contact).find(Boolean) || '',
       entries: list, ids: list.map(entryId), first: list[0].time, last: last.time, level: top.level, stage: last.stage,
@@ -640,7 +647,7 @@ function reportHtml(r) {
   doc.head.append(el('style', 'body{font:14px/1.5 system-ui,sans-serif;margin:24px;color:#1f2933}h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-top:2px solid #1d3f72;padding-top:10px}h3{font-size:15px;margin:14px 0 4px}table{border-collapse:collapse;width:100%}td,th{border:1px solid #9aa5b1;padding:4px 6px;vertical-align:top;text-align:left}th{background:#eef2f7}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{font-weight:600}dd{margin:0}tr.child td{background:#f5f7fa}.flag{font-weight:700}a{color:#1d4ed8}@media print{body{margin:0}h2{break-before:auto}tr{break-inside:avoid}}'));
   const main = el('main');
   main.append(el('h1', t('reportTitle')),
-    el('p', t('reportGenerated', [when(Date.now())])),
+    el('p', `${t('reportGenerated', [when(Date.now())])} (${r.extension})`),
     el('p', t('reportZone', [r.timeZone || '?', r.generated.slice(-6)])),
     el('p', t('reportIntro')));
   const dl = (pairs) => {
