@@ -397,7 +397,7 @@
   /** The alert, for the conversation in front of the child only (not one navigated away from). */
   function showAlert(a, c) {
     if (!config.alertChild || c !== conv) return;
-    const dismissed = (how) => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id, how });
+    const dismissed = (action) => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id, action });
     if (a.kind === 'sextortion' && SafeDM.showSextortion) {
       SafeDM.showSextortion({ ...a, siteLabel: site0.label, region: config.region }, dismissed);
       return;
@@ -410,7 +410,7 @@
       help: site0.help ? site0.help.block : [],
       quote: (texts.get(a.messageId) || '').slice(0, 240),
       region: config.region,
-    }, () => dismissed('ok'));
+    }, (action) => dismissed(action));
   }
 
   // ---- observing ----------------------------------------------------------------------------
