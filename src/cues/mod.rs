@@ -257,6 +257,20 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
         "{DE_AUD}",
         "(?:(?:dein|deine|deiner|deinen|deinem|ihr|ihre|ihrer|ihren|ihrem|eure|eurer|euren|eurem) (?:\\w+ )?(?:follower\\w*|freund\\w*|klasse\\w*|familie|eltern|mutter|mama|vater|papa|oma|opa|grossmutter|grossvater|bruder|schwester|geschwister|cousin\\w*|tante|onkel|schule|lehrer\\w*|klassenlehrer\\w*|kontakte?|liste|freundesliste|followerliste|story|mitschuler\\w*|klassenkamerad\\w*|gruppe|klassengruppe|gruppenunterhaltung)|(?:alle|jeder|jedem|jede|jeden) (?:\\w+ )?(?:an|in|aus|von) (?:deiner|deinen|ihrer|ihren|eurer)|(?:jede[rmn]?|alle) (?:kontakt\\w*|freund\\w*|follower\\w*) von (?:dir|ihnen)|(?:die )?(?:ganze|gesamte) (?:familie|schule|klasse)|(?:gruppe|klasse|schule) von (?:deine[rmn]?|ihnen|dir)|(?:mitschuler\\w*|freund\\w*|klassenkamerad\\w*) von dir|(?:\\w+ )?von (?:deiner|deinem|ihrer|ihrem) (?:schule|klasse|familie)|(?:im|ins|auf) (?:netz|internet)|(?:auf|in) (?:eine[rmn]? )?(?:webseite|internetseite|seite)|offentlich)",
     ),
+    // Sextortion (Dutch): the child's images or chats, the child's people, and the words that
+    // make a threat conditional ("of", "anders", "zo niet", "indien", "doe je dat niet, dan").
+    (
+        "{NL_MEDIA}",
+        "(?:fotos?|fotootjes?|fotografieen|selfies?|filmpjes?|videos?|pictures?|pics|plaatjes?|snaps?|nudes?|naaktfotos|screenshots?|schermopnames?|schermafbeeldingen?|opnames?|beelden|afbeeldingen?|priveafbeeldingen|privefotos|chats?|chatgesprek(?:ken)?|chatlogboeken|chatlogs?|chatgeschiedenis|gesprek(?:ken)?|videogesprek(?:ken)?|berichten|bestanden|bestand|materiaal|kopie|de (?:oude|vorige|bestaande|andere|eerdere)(?: \\w+)?|(?:alles )?(?:wat|what) (?:je|jij|you) (?:me|mij) (?:hebt |heb )?(?:stuurde|stuurt|gestuurd|gaf|gegeven|liet zien))",
+    ),
+    (
+        "{NL_AUD}",
+        "(?:(?:je|jouw|uw|jullie) (?:hele |complete |volledige |eigen )?(?:\\w+ )?(?:volgers?|volgerslijst|vrienden(?:lijst| lijst)?|vriendinnen|vriendin|vriend|vriendje|klas|klasgenoten|klasgenoot|klassenapp|klassengroep|klassenchat|groepsapp|groepschat|school|ouders|moeder|vader|mama|papa|mam|pap|ma|pa|oma|opa|grootouders|broer|broertje|broers|zus|zusje|zussen|familie|neef|nicht|tante|oom|mentor|leraren|leraar|lerares|docenten|docent|juf|meester|trainer|coach|contacten|contactpersonen|contactenlijst|lijst|team|club|baas|crush|buren|kerk)|heel (?:je |jouw |uw )?(?:familie|school|klas)|de hele (?:klas|school)|iedereen|(?:elk|elke|ieder|iedere|al) (?:\\w+ )?(?:contact|contacten|persoon|volger|volgers|vriend|vrienden) van (?:jou|je|you)|(?:\\w+ ){0,2}(?:van|uit) (?:je|jouw|uw) (?:school|klas|familie|vrienden|lijst|volgers|contacten|team|club))",
+    ),
+    (
+        "{NL_IF}",
+        "(?:of|anders|zo ?niet|als niet|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
+    ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
     // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
