@@ -408,9 +408,13 @@ function conversations(alerts) {
       excerpts: [...excerpts.values()].sort((x, y) => (x.time || 0) - (y.time || 0)),
       sealed: list.some((e) => e.sealed), trusted: list.some((e) => e.trusted), fromHistory: list.every((e) => e.fromHistory),
       reviewed: list.every((e) => e.reviewed),
+      sextortion: list.some((e) => e.kind === 'sextortion'),
     };
-  }).sort((x, y) => y.last - x.last);
+  // Sextortion not yet reviewed first: the most urgent kind, where the first hour matters.
+  }).sort((x, y) => (urgent(y) - urgent(x)) || (y.last - x.last));
 }
+
+const urgent = (c) => (c.sextortion && !c.reviewed ? 1 : 0);
 
 function renderAlerts() {
   const { alerts, tamper } = state.data;
@@ -483,8 +487,9 @@ function alertCard(c) {
   const trustedNow = (state.data.settings.trusted[c.site] || []).some((x) => x.id === c.conversation);
   const confirming = state.confirmDelete === c.key;
   const headingId = `card-${c.ids[0]}`.replace(/[^A-Za-z0-9_-]/g, '_');
-  return h('article', { className: `alert-item level-${c.level}${c.reviewed ? ' reviewed' : ''}`, dataset: { id: c.ids[c.ids.length - 1], ids: c.ids.join(' '), site: c.site, conversation: c.conversation }, 'aria-labelledby': headingId },
+  return h('article', { className: `alert-item level-${c.level}${c.reviewed ? ' reviewed' : ''}${c.sextortion ? ' sextortion' : ''}`, dataset: { id: c.ids[c.ids.length - 1], ids: c.ids.join(' '), site: c.site, conversation: c.conversation, kind: c.sextortion ? 'sextortion' : 'grooming' }, 'aria-labelledby': headingId },
     h('h3', { id: headingId },
+      c.sextortion ? h('span', { className: 'badge urgent' }, t('sextBadge')) : null,
       h('span', { className: `badge ${c.level}` }, levelWord(c.level)),
       c.reviewed ? h('span', { className: 'badge reviewed' }, t('reviewed')) : null,
       h('span', { className: 'contact' }, c.contact ? t('alertWith', [c.contact, siteLabel]) : t('alertOn', [siteLabel]))),
@@ -503,6 +508,7 @@ function alertCard(c) {
       c.excerpts.map((x) => h('blockquote', { className: x.role === 'child' ? 'child' : 'contact' },
         x.time ? `${when(x.time)} · ` : '', `${ROLE_WORD(x.role)}: ${x.text}`))) : null,
     c.sealed && !c.excerpts.length ? h('p', { className: 'muted' }, t('excerptsClosed')) : null,
+    c.sextortion ? firstHour() : null,
     guidance(),
     h('div', { className: 'toolbar' },
       c.reviewed ? null : h('button', { type: 'button', className: 'review', onclick: () => act({ type: 'options:alerts', op: 'review', ids: c.ids }) }, t('markReviewed')),
@@ -518,6 +524,19 @@ function alertCard(c) {
 function reportLinks() {
   const country = countryOf(state.data.effective || state.data.settings);
   return { country, links: REPORT_LINKS[country] || REPORT_LINKS.other };
+}
+
+/** Sextortion: what to do in the first hour, open on the card, with the country's links. */
+function firstHour() {
+  const { country, links } = reportLinks();
+  return h('section', { className: 'first-hour', 'aria-label': t('sextFirstHourTitle') },
+    h('p', { className: 'subhead' }, t('sextFirstHourTitle')),
+    h('ol', {}, ['calm', 'noPay', 'keep', 'report', 'takeDown', 'block'].map((k) => h('li', {}, t(`sextFirstHour_${k}`)))),
+    h('ul', { dataset: { country } },
+      h('li', {}, h('a', { href: 'https://takeitdown.ncmec.org/', target: '_blank', rel: 'noopener noreferrer' }, 'Take It Down (NCMEC)')),
+      country === 'GB' ? h('li', {}, h('a', { href: 'https://www.childline.org.uk/report-remove/', target: '_blank', rel: 'noopener noreferrer' }, 'Report Remove (Childline, IWF)')) : null,
+      links.map(([name, href]) => h('li', {}, h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, name))),
+      h('li', {}, t(`police_${country}`))));
 }
 
 function guidance() {

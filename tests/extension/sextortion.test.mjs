@@ -125,6 +125,54 @@ describe('en-GB', () => {
       await page.close();
     });
   }
+
+  test('the parent: the sextortion card comes first, marked most urgent, with the first hour and the kept lines', async () => {
+    const PIN = '6142';
+    const opts = await t.optionsPage(h);
+    await opts.waitForSelector('#setup-form');
+    await opts.fill('#setup-pin', PIN);
+    await opts.fill('#setup-pin2', PIN);
+    await opts.check('input[name=audience][value=both]');
+    await opts.check('input[name=evidence]');
+    await opts.click('#setup-finish');
+    await opts.waitForSelector('#recovery-code');
+    await opts.check('#recovery-kept');
+    await opts.click('#recovery-continue');
+    await opts.waitForSelector('#alerts');
+
+    const page = await t.openSite(h, 'instagram');
+    await t.play(page, t.GROOMING);
+    await t.play(page, THREAT_EN);
+    assert.ok(await t.waitAlert(page, 3000));
+    let log = [];
+    for (let i = 0; i < 30 && !log.some((e) => e.site === 'instagram' && e.kind === 'sextortion' && e.sealed); i++) {
+      await t.sleep(100);
+      log = (await t.storage(h)).alertLog || [];
+    }
+    const entry = log.filter((e) => e.site === 'instagram' && e.kind === 'sextortion').pop();
+    assert.ok(entry && entry.sealed, 'the threat and demand lines are kept, sealed');
+    assert.doesNotMatch(JSON.stringify(await t.storage(h)), /paypal|followers list/i, 'sealed, not in the clear');
+    await page.close();
+
+    await opts.reload();
+    await t.unlock(opts, PIN);
+    await opts.waitForSelector('article.alert-item');
+    const first = await opts.$eval('#alert-list article', (e) => ({
+      kind: e.dataset.kind, site: e.dataset.site, text: e.textContent,
+      links: [...e.querySelectorAll('.first-hour a')].map((a) => a.href),
+    }));
+    assert.equal(first.kind, 'sextortion', 'the sextortion conversation is the first card');
+    assert.equal(first.site, 'instagram');
+    assert.match(first.text, /Sextortion: most urgent/);
+    assert.match(first.text, /what to do in the first hour/);
+    assert.match(first.text, /Do not pay and do not let your child pay/);
+    assert.match(first.text, /Keep the evidence: do not delete the chat/);
+    assert.ok(first.links.includes('https://takeitdown.ncmec.org/'));
+    assert.ok(first.links.includes('https://www.childline.org.uk/report-remove/'), 'Report Remove for a UK family');
+    assert.ok(first.links.some((l) => l.startsWith('https://www.ceop.police.uk/')), 'CEOP for a UK family');
+    await opts.screenshot({ path: t.screenshotPath('sextortion-parent.png'), fullPage: true });
+    await opts.close();
+  });
 });
 
 for (const [locale, lang, chat, region, expect] of [
