@@ -1,7 +1,7 @@
 //! Interpretable cue detectors: what in a message looks like a step of grooming.
 //!
-//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`
-//! beside this file), embedded at compile time and compiled once into a few [`regex::RegexSet`]s of
+//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`,
+//! `fr.cues` beside this file), embedded at compile time and compiled once into a few [`regex::RegexSet`]s of
 //! 64 rows each that find which patterns match a normalised message, plus one [`regex::Regex`] per
 //! pattern for the spans. A table looks like this:
 //!
@@ -199,6 +199,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("de", include_str!("de.cues")),
     ("es", include_str!("es.cues")),
     ("nl", include_str!("nl.cues")),
+    ("fr", include_str!("fr.cues")),
 ];
 
 /// One row of a table after placeholder expansion.
@@ -270,6 +271,41 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     (
         "{NL_IF}",
         "(?:of|anders|zo ?niet|als niet|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
+    ),
+    // Sextortion (French). Elided articles and pronouns are glued on after normalisation
+    // (l'appel → lappel, j'envoie → jenvoie, d'abonnés → dabonnes), and `t'es` reads as `tes`.
+    // The child's images or chats: "tes photos", "ce que tu m'as envoyé", "nos convs", "celles
+    // que j'ai", "la vidéo de toi".
+    (
+        "{FR_YM}",
+        "(?:(?:tes|ta|ton|vos|votre|tous tes|toutes tes|tous vos|toutes vos) (?:\\w+ ){0,2}{FR_MEDIA}|{FR_MEDIA} (?:de toi|de vous|priv\\w*|intimes?|que (?:tu|vous) (?:mas|mavez|ma|me) \\w+)|(?:tout )?ce que (?:tu|vous) (?:mas|mavez|ma|me) (?:\\w+ )?(?:envoy\\w*|envoie|montr\\w*|donn\\w*|fait voir|partag\\w*)|(?:celles?|ceux) (?:que (?:tu|vous) (?:mas|mavez|ma) \\w+|que jai|que je garde|existantes)|(?:nos|notre) (?:\\w+ )?{FR_MEDIA}|lappel (?:dhier|video|camera|cam|visio)|lenregistrement)",
+    ),
+    // Whom they would go to: the child's people ("ta mère", "tous tes contacts", "le groupe de
+    // ta classe", "tout le monde que tu connais"), or the public.
+    (
+        "{FR_AUD}",
+        "(?:(?:ton|ta|tes|votre|vos|tous tes|toutes tes|tous vos|toutes vos|toute ta|tout ton|toute votre|tout votre|une? de tes|une? de vos|chacun de tes|chacun de vos|lensemble de (?:tes|vos|ta|ton|votre)) (?:\\w+ ){0,2}?(?:mere|maman|pere|papa|parents?|darons?|daronne|famille|freres?|soeurs?|cousins?|cousines?|grand-mere|grand-pere|grands-parents|grand mere|grand pere|grands parents|mamie|papi|papy|oncles?|tantes?|amis?|amies?|potes?|copains?|copines?|abonnes|followers?|suiveurs|contacts?|classe|lycee|college|ecole|bahut|profs?|professeurs?|camarades|liste|insta|instagram|snap|snapchat|facebook|tiktok|story|groupes?|entourage|proches|club|equipe|voisins?|mec|meuf|crush|directeur|directrice|collegues|entraineur|coach|quartier)\\b|tout le monde(?: que (?:tu|vous) (?:connais|connaissez))?|tout le (?:lycee|college|bahut|quartier|club)|toute la classe|(?:le |au )?groupe (?:\\w+ ){0,2}(?:de|du|d) ?(?:la |ta |votre |ton )?(?:classe|lycee|college|ecole|famille)|(?:sur|a) (?:internet|le net|les reseaux(?: sociaux)?|des sites?|un site)|publiquement|une personne de (?:ta|votre) liste)",
+    ),
+    (
+        "{FR_MEDIA}",
+        "(?:photos?|photographies?|pictures?|images?|limages?|selfies?|nudes?|snaps?|videos?|vids?|clips?|screens?|screenshots?|captures?(?: d ?ecran| decran)?|enregistrements?|lenregistrements?|conversations?|convs?|convos?|discussions?|messages?|echanges|lechange|fichiers?|contenus?|vocaux|appels? (?:video|camera|cam|visio))",
+    ),
+    // "I send" in the first person: "j'envoie", "je vais les poster", "jvais balancer".
+    (
+        "{FR_SEND}",
+        "(?:je (?:\\w+ ){0,2}|jvais (?:\\w+ )?|jles |jte |jleur |j)(?:envoi\\w*|envoy\\w*|post\\w*|partag\\w*|publi\\w*|montr\\w*|balanc\\w*|diffus\\w*|transfer\\w*|transmet\\w*|fais tourner|ferai tourner|mets?\\b|mettr\\w*|leak\\w*|commence a envoy\\w*|commence envoy\\w*)",
+    ),
+    // The images going somewhere, then a preposition: "partent à", "finissent dans", "seront
+    // envoyées au", "sera transmise à", "seront visibles par".
+    (
+        "{FR_GO}",
+        "(?:part|partent|partira|partiront|va partir|vont partir|va|vont|ira|iront|finit|finissent|finira|finiront|va finir|vont finir|atterri\\w*|arrive\\w*|circul\\w*|tourne\\w*|se retrouv\\w*|(?:sera|seront|vont etre|va etre|seraient|serait|est|sont) (?:\\w+ )?(?:envoy|partag|transmi|diffus|publi|montr|post|transfer|distribu|balanc|expos|mis\\w* en ligne|affich|divulgu)\\w*|(?:sera|seront|seraient|serait) visibles?)(?: (?:direct|directement|tout droit|droit|immediatement|automatiquement|aussi))? (?:a|au|aux|chez|sur|dans|en|par|avec|vers|partout)\\b",
+    ),
+    // What introduces the threat: "sinon", "ou", "soit", "dans le cas contraire", "sans un
+    // paiement", "si tu ne réponds pas".
+    (
+        "{FR_IF}",
+        "(?:sinon|ou|ou bien|autrement|soit|donc|sans (?:quoi|cela|ca|un|une|le|la|les|votre|ton|ta|reponse)|faute de \\w+|a defaut|dans le cas contraire|en cas de (?:refus|non)|si (?:tu|vous) (?:ne )?(?:\\w+ ){0,3}(?:pas|plus|jamais)|si (?:tu|vous) (?:refuses?|refusez|bloques?|bloquez|me bloques?|me bloquez))",
     ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
