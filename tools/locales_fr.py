@@ -99,6 +99,8 @@ FR = {
     "childAlert_block_snapchat_2": "Pour signaler : dans le même menu, touche « Signaler » et suis les étapes.",
     "childAlert_block_reddit_1": "Ouvre la conversation, clique sur les réglages (roue dentée) en haut, puis « Bloquer ».",
     "childAlert_block_reddit_2": "Pour signaler : passe la souris sur un message, clique sur les trois points et « Signaler ».",
+    "childAlert_onlyYou": "Toi seul vois ce message de SafeDM.",
+    "childAlert_parentToo": "Ton parent peut aussi voir les alertes de SafeDM, pour t'aider si tu en as besoin.",
     "sext_notifyTitle": "SafeDM : urgent, menace avec des photos",
     "sext_title": "Quelqu'un te menace. Tu vas t'en sortir.",
     "sext_threat": "Dans cette conversation, quelqu'un menace de diffuser tes photos ou tes messages si tu ne paies pas ou n'en envoies pas plus.",

@@ -138,4 +138,12 @@ M = [
  "Melden Sie danach das Konto auf der Plattform und blockieren Sie es, wenn die Beweise gesichert sind.",
  "Después, denuncie la cuenta en la plataforma y bloquéela, cuando las pruebas estén guardadas.",
  "Meld daarna het account op het platform en blokkeer het, als het bewijs bewaard is."),
+("childAlert_onlyYou", "Only you see this message from SafeDM.",
+ "Nur du siehst diese Nachricht von SafeDM.",
+ "Solo tú ves este mensaje de SafeDM.",
+ "Alleen jij ziet dit bericht van SafeDM."),
+("childAlert_parentToo", "Your parent can also see SafeDM's alerts, so they can help if you need it.",
+ "Deine Eltern sehen die Warnungen von SafeDM auch, damit sie dir helfen können, wenn du es brauchst.",
+ "Tu madre o tu padre también puede ver los avisos de SafeDM, para ayudarte si lo necesitas.",
+ "Je ouder kan de meldingen van SafeDM ook zien, zodat die je kan helpen als dat nodig is."),
 ]

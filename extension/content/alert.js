@@ -265,6 +265,8 @@
       alert.quote ? el('p', { class: 'quote' }, t('childAlert_quote', alert.quote)) : null,
       el('p', {}, t('childAlert_notWhoTheySay')),
       el('p', {}, t('childAlert_whatToDo')),
+      // Who else is told (the parent's choice), so the child is never surprised by it.
+      el('p', { class: 'who' }, alert.audience === 'child' ? t('childAlert_onlyYou') : t('childAlert_parentToo')),
     ].filter(Boolean);
     if (updating) desc.append(...content);
     else setTimeout(() => { if (desc.isConnected) desc.append(...content); }, 60);

@@ -111,6 +111,7 @@ test('"My child": the child sees the alert; the parent gets no notification', as
   const page = await chat('A');
   assert.ok(await t.waitAlert(page, 3000), 'the child sees the alert');
   await t.sleep(300);
+  assert.match((await t.readAlert(page)).text, /Only you see this message from SafeDM\./, 'the child is told who else is told');
   assert.deepEqual(await t.notifications(h), [], 'no notification for the parent');
   assert.match((await popupLevel()).level, /an alert/);
   await page.close();
@@ -120,6 +121,8 @@ test('"Both": the alert in the page and a notification naming Discord and the co
   await saveAudience('both', true);
   const page = await chat('A');
   assert.ok(await t.waitAlert(page, 3000));
+  await t.sleep(300);
+  assert.match((await t.readAlert(page)).text, /Your parent can also see SafeDM's alerts/, 'the child is told the parent sees it');
   const notes = await t.notifications(h);
   assert.equal(notes.length, 1);
   assert.match(notes[0].message, /on Discord with sam_plays/, 'the site as people write it');
