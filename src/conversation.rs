@@ -701,7 +701,10 @@ mod tests {
 
     /// (name, contact messages as hits, whether the conversation must alert at every sensitivity
     /// through sextortion). Named regression cases for the sextortion gate.
-    const SEXTORTION_CASES: &[(&str, &[&[(Category, f32)]], bool)] = &[
+    /// One contact message's hits: (category, weight).
+    type Hits = &'static [(Category, f32)];
+
+    const SEXTORTION_CASES: &[(&str, &[Hits], bool)] = &[
         (
             "threat and demand in one message",
             &[&[(Category::Expose, 0.9), (Category::Demand, 0.9)]],
@@ -739,7 +742,7 @@ mod tests {
         ),
     ];
 
-    fn play_hits(messages: &[&[(Category, f32)]]) -> ConversationState {
+    fn play_hits(messages: &[Hits]) -> ConversationState {
         let mut s = ConversationState::default();
         for (i, message) in messages.iter().enumerate() {
             let hits: Vec<CueHit> = message.iter().map(|(c, w)| hit(*c, *w)).collect();
