@@ -265,11 +265,11 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ),
     (
         "{NL_AUD}",
-        "(?:(?:je|jouw|uw|jullie) (?:hele |complete |volledige |eigen )?(?:\\w+ )?(?:volgers?|volgerslijst|vrienden(?:lijst| lijst)?|vriendinnen|vriendin|vriend|vriendje|klas|klasgenoten|klasgenoot|klassenapp|klassengroep|klassenchat|groepsapp|groepschat|school|ouders|moeder|vader|mama|papa|mam|pap|ma|pa|oma|opa|grootouders|broer|broertje|broers|zus|zusje|zussen|familie|neef|nicht|tante|oom|mentor|leraren|leraar|lerares|docenten|docent|juf|meester|trainer|coach|contacten|contactpersonen|contactenlijst|lijst|team|club|baas|crush|buren|kerk)|heel (?:je |jouw |uw )?(?:familie|school|klas)|de hele (?:klas|school)|iedereen|(?:elk|elke|ieder|iedere|al) (?:\\w+ )?(?:contact|contacten|persoon|volger|volgers|vriend|vrienden) van (?:jou|je|you)|(?:\\w+ ){0,2}(?:van|uit) (?:je|jouw|uw) (?:school|klas|familie|vrienden|lijst|volgers|contacten|team|club))",
+        "(?:(?:je|jouw|uw|jullie) (?:hele |complete |volledige |eigen )?(?:\\w+ )?(?:volgers?|volgerslijst|vrienden(?:lijst| lijst)?|vriendinnen|vriendin|vriend|vriendje|klas|klasgenoten|klasgenoot|klassenapp|klassengroep|klassenchat|groepsapp|groepschat|school|ouders|moeder|vader|mama|papa|mam|pap|ma|pa|oma|opa|grootouders|broer|broertje|broers|zus|zusje|zussen|familie|neef|nicht|tante|oom|mentor|leraren|leraar|lerares|docenten|docent|juf|meester|trainer|coach|contacten|contactpersonen|contactenlijst|lijst|team|club|baas|crush|buren|kerk|familieleden|kennissen|collegas|vriendengroep)|heel (?:je |jouw |uw )?(?:familie|school|klas)|de hele (?:klas|school)|iedereen|(?:elk|elke|ieder|iedere|al|alle) (?:\\w+ )?(?:contact|contacten|persoon|volger|volgers|vriend|vrienden) van (?:jou|je|you)|(?:\\w+ ){0,2}(?:van|uit) (?:je|jouw|uw) (?:school|klas|familie|vrienden|lijst|volgers|contacten|team|club))",
     ),
     (
         "{NL_IF}",
-        "(?:of|anders|zo ?niet|als niet|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
+        "(?:of|anders|zo ?niet|als niet|tenzij|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
     ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
