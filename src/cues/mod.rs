@@ -261,7 +261,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // make a threat conditional ("of", "anders", "zo niet", "indien", "doe je dat niet, dan").
     (
         "{NL_MEDIA}",
-        "(?:fotos?|fotootjes?|fotografieen|selfies?|filmpjes?|videos?|pictures?|pics|plaatjes?|snaps?|nudes?|naaktfotos|screenshots?|schermopnames?|schermafbeeldingen?|opnames?|beelden|afbeeldingen?|priveafbeeldingen|privefotos|chats?|chatgesprek(?:ken)?|chatlogboeken|chatlogs?|chatgeschiedenis|gesprek(?:ken)?|videogesprek(?:ken)?|berichten|bestanden|bestand|materiaal|kopie|de (?:oude|vorige|bestaande|andere|eerdere)(?: \\w+)?|(?:alles )?(?:wat|what) (?:je|jij|you) (?:me|mij) (?:hebt |heb )?(?:stuurde|stuurt|gestuurd|gaf|gegeven|liet zien))",
+        "(?:fotos?|fotootjes?|fotografieen|selfies?|filmpjes?|videos?|pictures?|pics|plaatjes?|snaps?|nudes?|naaktfotos|screenshots?|schermopnames?|schermafbeeldingen?|opnames?|beelden|afbeeldingen?|priveafbeeldingen|privefotos|chats?|chatgesprek(?:ken)?|chatlogboeken|chatlogs?|chatgeschiedenis|gesprek(?:ken)?|videogesprek(?:ken)?|berichten|bestanden|bestand|(?:video|beeld|foto)?materiaal|kopie|de (?:oude|vorige|bestaande|andere|eerdere)(?: \\w+)?|(?:alles )?(?:wat|what) (?:je|jij|you) (?:me|mij) (?:hebt |heb )?(?:stuurde|stuurt|gestuurd|gaf|gegeven|liet zien))",
     ),
     (
         "{NL_AUD}",
@@ -269,7 +269,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ),
     (
         "{NL_IF}",
-        "(?:of|anders|zo ?niet|als niet|tenzij|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
+        "(?:of|anders|zo ?niet|als niet|tenzij|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:\\w+ ){0,4}(?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost|rapporteert|meldt|aangeeft)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
     ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
