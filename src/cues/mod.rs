@@ -257,6 +257,37 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
         "{DE_AUD}",
         "(?:(?:dein|deine|deiner|deinen|deinem|ihr|ihre|ihrer|ihren|ihrem|eure|eurer|euren|eurem) (?:\\w+ )?(?:follower\\w*|freund\\w*|klasse\\w*|familie|eltern|mutter|mama|vater|papa|oma|opa|grossmutter|grossvater|bruder|schwester|geschwister|cousin\\w*|tante|onkel|schule|lehrer\\w*|klassenlehrer\\w*|kontakte?|liste|freundesliste|followerliste|story|mitschuler\\w*|klassenkamerad\\w*|gruppe|klassengruppe|gruppenunterhaltung)|(?:alle|jeder|jedem|jede|jeden) (?:\\w+ )?(?:an|in|aus|von) (?:deiner|deinen|ihrer|ihren|eurer)|(?:jede[rmn]?|alle) (?:kontakt\\w*|freund\\w*|follower\\w*) von (?:dir|ihnen)|(?:die )?(?:ganze|gesamte) (?:familie|schule|klasse)|(?:gruppe|klasse|schule) von (?:deine[rmn]?|ihnen|dir)|(?:mitschuler\\w*|freund\\w*|klassenkamerad\\w*) von dir|(?:\\w+ )?von (?:deiner|deinem|ihrer|ihrem) (?:schule|klasse|familie)|(?:im|ins|auf) (?:netz|internet)|(?:auf|in) (?:eine[rmn]? )?(?:webseite|internetseite|seite)|offentlich)",
     ),
+    // Sextortion (Spanish). The child's images or chats: "tus fotos", "nuestras conversaciones",
+    // "lo que me enviaste", "las que ya tengo" (normalised `ya` reads `you`).
+    (
+        "{ES_YM}",
+        "(?:(?:tus|tu|sus|su|nuestr[oa]s?) (?:(?:propi|ultim|primer|viej|antigu|mejor|otr|mism)\\w* )?{ES_MEDIA}|(?:fotos?|videos?|imagen|imagenes|grabacion|capturas?) (?:tuy[oa]s?|suy[oa]s?|de ti|de usted)|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado)))",
+    ),
+    (
+        "{ES_MEDIA}",
+        "(?:fotos?|fotitos?|fotografias?|imagen|imagenes|selfies?|videos?|videitos?|vids?|clips?|grabacion(?:es)?|capturas?(?: de pantalla)?|pantallazos?|screenshots?|chats?|conversacion(?:es)?|mensajes?|audios?|archivos?|material|contenido|nudes|packs?|desnudos|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado))|(?:las|los) existentes|(?:el|la) (?:primer[oa]|anterior|ultim[oa]))",
+    ),
+    // Whom they would go to: the child's people (with a possessive: a sibling's "mamá" is not
+    // one), the child's class or feed, or everyone. Not `vuestros`: a teacher addresses a class.
+    (
+        "{ES_AUD}",
+        "(?:(?:tu|tus|su|sus) (?:\\w+ )?(?:padres|papas|madre|padre|mama|papa|mami|papi|familia|familiares|abuel[oa]s?|herman[oa]s?|hermanit[oa]s?|prim[oa]s?|ti[oa]s?|amig[oa]s?|amistades|seguidor(?:es|as)?|followers|contactos?|lista|clase|companer[oa]s?|compis?|profes?|profesor(?:a|es|as)?|maestr[oa]s?|tutor(?:a|es)?|colegio|cole|insti|instituto|escuela|universidad|grupos?|novi[oa]|entrenador(?:a)?|club|equipo|iglesia|vecin[oa]s|jefe|insta|instagram|tiktok|snap|snapchat|facebook|face|twitter|historia|perfil|gente|circulo|entorno|barrio|pueblo)|(?:amig[oa]s?|prim[oa]s?|herman[oa]s?|companer[oa]s?|contactos?|seguidor(?:es|as)?) tuy[oa]s?|todo el (?:insti|instituto|cole|colegio|mundo|pueblo|barrio|club|equipo)|toda (?:la|tu|su) (?:clase|escuela|familia|gente|lista)|todos (?:los|las|aquellos) (?:que|q) (?:tu |usted )?(?:conoce|conoces|sigue|sigues)|todo tu (?:snap|tiktok|insta|instagram|face|facebook|twitter|grupo|lista|barrio|mundo|entorno|circulo|pueblo|insti|cole|colegio|instituto)|(?:el )?(?:chat de )?grupo de (?:tu |la |su )?clase|(?:la )?totalidad de (?:tu|su) \\w+|internet|la red|las redes(?: sociales)?|redes sociales|una (?:web|pagina)|la web|(?:el )?sitio web|pagina (?:de )?internet|paginas? porno|mi (?:historia|estado|perfil|muro|canal))",
+    ),
+    // A threat's hinge: "o", "si no", "de lo contrario", "en caso contrario", "la negativa".
+    (
+        "{ES_OR}",
+        "(?:o|sino|si no|de lo contrario|de otro modo|en caso contrario|caso contrario|en caso de (?:negativa|no \\w+)|si (?:usted )?no|como (?:no|me|vuelvas)|la negativa|la no \\w+|cualquier intento|por cada|si me (?:bloqueas|ignoras|dejas)|antes de que)",
+    ),
+    // Sending, showing, publishing, and the images arriving ("van", "llegan", "acaban en").
+    (
+        "{ES_SEND}",
+        "(?:mand\\w*|envi\\w*|reenvi\\w*|pas[oae]\\w*|ensen\\w*|mostr\\w*|muestr\\w*|sub[eoia]\\w*|publi\\w*|compart\\w*|difund\\w*|difusion|filtr\\w*|pong[oa]\\w*|pondr\\w*|poner|colg\\w*|cuelg\\w*|doy|dare|van?|vaya|vayan|ira|iran|acab\\w*|termin\\w*|lleg\\w*|recib\\w*|ven?|vera|veran|vean?|mira\\w*|leer|leeran|visibles?|transmit\\w*|distribu\\w*|expon\\w*|expuest\\w*|circul\\w*)",
+    ),
+    // The child's people receiving or seeing them.
+    (
+        "{ES_SEE}",
+        "(?:recib\\w*|ven?|vera|veran|vean?|veria|verian|ver|mira\\w*|lee|leen|leer|leera|leeran|tendra|tendran|sabra|sabran|flip\\w*|descubr\\w*|alucin\\w*)",
+    ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
     // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
