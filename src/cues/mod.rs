@@ -261,11 +261,11 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // "lo que me enviaste", "las que ya tengo" (normalised `ya` reads `you`).
     (
         "{ES_YM}",
-        "(?:(?:tus|tu|sus|su|nuestr[oa]s?) (?:(?:propi|ultim|primer|viej|antigu|mejor|otr|mism)\\w* )?{ES_MEDIA}|(?:fotos?|videos?|imagen|imagenes|grabacion|capturas?) (?:tuy[oa]s?|suy[oa]s?|de ti|de usted)|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado)))",
+        "(?:(?:tus|tu|sus|su|nuestr[oa]s?) (?:(?:propi|ultim|primer|viej|antigu|mejor|otr|mism)\\w* )?{ES_MEDIA}|{ES_MEDIA} (?:tuy[oa]s?|suy[oa]s?|de ti|de usted)|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado)))",
     ),
     (
         "{ES_MEDIA}",
-        "(?:fotos?|fotitos?|fotografias?|imagen|imagenes|selfies?|videos?|videitos?|vids?|clips?|grabacion(?:es)?|capturas?(?: de pantalla)?|pantallazos?|screenshots?|chats?|conversacion(?:es)?|mensajes?|audios?|archivos?|material|contenido|nudes|packs?|desnudos|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado))|(?:las|los) existentes|(?:el|la) (?:primer[oa]|anterior|ultim[oa]))",
+        "(?:fotos?|fotitos?|fotografias?|imagen|imagenes|selfies?|videos?|videitos?|vids?|clips?|grabacion(?:es)?|capturas?(?: de pantalla)?|pantallazos?|screenshots?|chats?|conversacion(?:es)?|mensajes|(?:los|nuestros|tus|sus) mensaje|audios|archivos?|material|contenido|nudes|packs?|desnudos|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado))|(?:las|los) existentes|(?:el|la) (?:primer[oa]|anterior|ultim[oa]))",
     ),
     // Whom they would go to: the child's people (with a possessive: a sibling's "mamá" is not
     // one), the child's class or feed, or everyone. Not `vuestros`: a teacher addresses a class.
@@ -281,7 +281,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // Sending, showing, publishing, and the images arriving ("van", "llegan", "acaban en").
     (
         "{ES_SEND}",
-        "(?:mand\\w*|envi\\w*|reenvi\\w*|pas[oae]\\w*|ensen\\w*|mostr\\w*|muestr\\w*|sub[eoia]\\w*|publi\\w*|compart\\w*|difund\\w*|difusion|filtr\\w*|pong[oa]\\w*|pondr\\w*|poner|colg\\w*|cuelg\\w*|doy|dare|van?|vaya|vayan|ira|iran|acab\\w*|termin\\w*|lleg\\w*|recib\\w*|ven?|vera|veran|vean?|mira\\w*|leer|leeran|visibles?|transmit\\w*|distribu\\w*|expon\\w*|expuest\\w*|circul\\w*)",
+        "(?:mand\\w*|envi\\w*|reenvi\\w*|pas[oae]\\w*|ensen\\w*|mostr\\w*|muestr\\w*|sub[eoia]\\w*|publi\\w*|compart\\w*|difund\\w*|difusion|filtr\\w*|pong[oa]\\w*|pondr\\w*|poner|colg\\w*|cuelg\\w*|doy|dare|van?|vaya|vayan|ira|iran|acab\\w*|termin\\w*|lleg\\w*|recib\\w*|ven?|vera|veran|vean?|mira\\w*|leer|leeran|visibles?|transmit\\w*|remit\\w*|distribu\\w*|expon\\w*|expuest\\w*|circul\\w*)",
     ),
     // The child's people receiving or seeing them.
     (
