@@ -307,6 +307,37 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
         "{FR_IF}",
         "(?:sinon|ou|ou bien|autrement|soit|donc|sans (?:quoi|cela|ca|un|une|le|la|les|votre|ton|ta|reponse)|faute de \\w+|a defaut|dans le cas contraire|en cas de (?:refus|non)|si (?:tu|vous) (?:ne )?(?:\\w+ ){0,3}(?:pas|plus|jamais)|si (?:tu|vous) (?:refuses?|refusez|bloques?|bloquez|me bloques?|me bloquez))",
     ),
+    // Sextortion (Spanish). The child's images or chats: "tus fotos", "nuestras conversaciones",
+    // "lo que me enviaste", "las que ya tengo" (normalised `ya` reads `you`).
+    (
+        "{ES_YM}",
+        "(?:(?:tus|tu|sus|su|nuestr[oa]s?) (?:(?:propi|ultim|primer|viej|antigu|mejor|otr|mism)\\w* )?{ES_MEDIA}|{ES_MEDIA} (?:\\w+ )?(?:tuy[oa]s?|suy[oa]s?|de ti|de usted)|(?:todo )?lo (?:que|q) tengo (?:tuyo|de ti|suyo|de usted)|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado)))",
+    ),
+    (
+        "{ES_MEDIA}",
+        "(?:fotos?|fotitos?|fotografias?|imagen|imagenes|selfies?|videos?|videitos?|vids?|clips?|grabacion(?:es)?|capturas?(?: de pantalla)?|pantallazos?|screenshots?|chats?|conversacion(?:es)?|mensajes|(?:los|nuestros|tus|sus) mensaje|audios|archivos?|material|contenido|nudes|packs?|desnudos|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado))|(?:las|los) (?:existentes|anteriores)|(?:el|la) (?:primer[oa]|anterior|ultim[oa]))",
+    ),
+    // Whom they would go to: the child's people (with a possessive: a sibling's "mamá" is not
+    // one), the child's class or feed, or everyone. Not `vuestros`: a teacher addresses a class.
+    (
+        "{ES_AUD}",
+        "(?:(?:tu|tus|su|sus) (?:\\w+ )?(?:padres|papas|madre|padre|mama|papa|mami|papi|familia|familiares|abuel[oa]s?|herman[oa]s?|hermanit[oa]s?|prim[oa]s?|ti[oa]s?|amig[oa]s?|amistades|seguidor(?:es|as)?|followers|contactos?|lista|clase|companer[oa]s?|compis?|profes?|profesor(?:a|es|as)?|maestr[oa]s?|tutor(?:a|es)?|colegio|cole|insti|instituto|escuela|universidad|grupos?|novi[oa]|entrenador(?:a)?|club|equipo|iglesia|vecin[oa]s|jefe|insta|instagram|tiktok|snap|snapchat|facebook|face|twitter|historia|muro|perfil|gente|circulo|entorno|barrio|pueblo)|(?:amig[oa]s?|prim[oa]s?|herman[oa]s?|companer[oa]s?|contactos?|seguidor(?:es|as)?) tuy[oa]s?|todo el (?:insti|instituto|cole|colegio|mundo|pueblo|barrio|club|equipo)|toda (?:la|tu|su) (?:clase|escuela|familia|gente|lista)|todos (?:los|las|aquellos) (?:que|q) (?:tu |usted )?(?:conoce|conoces|sigue|sigues)|todo tu (?:snap|tiktok|insta|instagram|face|facebook|twitter|grupo|lista|barrio|mundo|entorno|circulo|pueblo|insti|cole|colegio|instituto)|(?:el )?(?:chat de )?grupo de (?:tu |la |su )?clase|(?:la )?totalidad de (?:tu|su) \\w+|internet|la red|las redes(?: sociales)?|redes sociales|una (?:web|pagina)|la web|(?:el )?sitio web|pagina (?:de )?internet|paginas? porno|mi (?:historia|estado|perfil|muro|canal))",
+    ),
+    // A threat's hinge: "o", "si no", "de lo contrario", "en caso contrario", "la negativa".
+    (
+        "{ES_OR}",
+        "(?:o|sino|si no|de lo contrario|de otro modo|en caso contrario|caso contrario|en caso de (?:negativa|no \\w+)|si (?:usted |tu )?no|de no hacerlo|en caso de no hacerlo|como (?:no|me|vuelvas)|si me vuelves a|la negativa|la no \\w+|cualquier intento|por cada|si me (?:bloqueas|ignoras|dejas)|antes de que)",
+    ),
+    // Sending, showing, publishing, and the images arriving ("van", "llegan", "acaban en").
+    (
+        "{ES_SEND}",
+        "(?:mand\\w*|envi\\w*|reenvi\\w*|pas[oae]\\w*|ensen\\w*|mostr\\w*|muestr\\w*|sub[eoia]\\w*|publi\\w*|compart\\w*|difund\\w*|difusion|filtr\\w*|pong[oa]\\w*|pondr\\w*|poner|colg\\w*|cuelg\\w*|doy|dare|van?|vaya|vayan|ira|iran|acab\\w*|termin\\w*|lleg\\w*|recib\\w*|ven?|vera|veran|vean?|mira\\w*|leer|leeran|visibles?|transmit\\w*|remit\\w*|distribu\\w*|expon\\w*|expuest\\w*|circul\\w*)",
+    ),
+    // The child's people receiving or seeing them.
+    (
+        "{ES_SEE}",
+        "(?:recib\\w*|ven?|vera|veran|vean?|veria|verian|ver|mira\\w*|lee|leen|leer|leera|leeran|tendra|tendran|sabra|sabran|flip\\w*|descubr\\w*|alucin\\w*)",
+    ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
     // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
