@@ -265,14 +265,14 @@ export async function readAlert(page) {
 }
 
 /**
- * The alert's DOM, read over CDP through its closed shadow root: every node under the
+ * The alert's DOM (or another of our hosts', by element name), read over CDP through its closed shadow root: every node under the
  * <safedm-alert> host as {type: 'element'|'text'|'shadow'|other nodeType, name, attrs, text}.
  */
-export async function alertDom(page) {
+export async function alertDom(page, hostName = 'safedm-alert') {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const find = (n) => (n.localName === 'safedm-alert' ? n : (n.children || []).map(find).find(Boolean) || null);
+    const find = (n) => (n.localName === hostName ? n : (n.children || []).map(find).find(Boolean) || null);
     const host = find(root);
     if (!host) return null;
     const out = [];

@@ -22,28 +22,8 @@ const THREAT_FR = [
   ['contact', "j'ai gardé tes photos. tu m'envoies 100 euros par paypal ce soir, sinon je les envoie à tous tes abonnés"],
 ];
 
-/** The sextortion screen's DOM through its closed shadow root (as alertDom in helpers.mjs). */
-async function sextortionDom(page) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const find = (n) => (n.localName === 'safedm-sextortion' ? n : (n.children || []).map(find).find(Boolean) || null);
-    const host = find(root);
-    if (!host) return null;
-    const out = [];
-    const walk = (n) => {
-      const type = { 1: 'element', 3: 'text', 11: 'shadow' }[n.nodeType] || n.nodeType;
-      const attrs = {};
-      for (let i = 0; i < (n.attributes || []).length; i += 2) attrs[n.attributes[i]] = n.attributes[i + 1];
-      out.push({ type, name: n.localName || n.nodeName, attrs, text: n.nodeType === 3 ? n.nodeValue : undefined });
-      for (const c of [...(n.shadowRoots || []), ...(n.children || [])]) walk(c);
-    };
-    walk(host);
-    return out;
-  } finally {
-    await cdp.detach();
-  }
-}
+/** The sextortion screen's DOM through its closed shadow root. */
+const sextortionDom = (page) => t.alertDom(page, 'safedm-sextortion');
 
 /** Only the elements sextortion.js creates and text nodes; https links; the lang and region. */
 function assertTextOnly(dom, { lang, region }) {
