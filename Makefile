@@ -13,8 +13,10 @@ WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT := node_modules/.bin/wasm-opt
 # The optimised .wasm with both models under 750 KB gzipped; `make wasm` fails above it. Issue 3
 # set 350 KB for the cue tables and the conversation model; issue 14 allows 1.5 MB in all for the
-# move detector (its weights are 363 KB gzipped at 2^15 buckets x 22 outputs).
-WASM_BUDGET_GZ := 750000
+# move detector (its weights are 363 KB gzipped at 2^15 buckets x 22 outputs). Issue 15's
+# sextortion rows in five languages (and the French table) took it from 740 to 759 KB: 800 KB now,
+# still well inside issue 14's 1.5 MB; issue 17 (speed) is to win size back.
+WASM_BUDGET_GZ := 800000
 CHROMIUM := /usr/bin/chromium
 FIREFOX := /usr/bin/firefox-esr
 

@@ -59,6 +59,15 @@ pub(crate) mod tuning {
     pub const STAGE_BONUS: f32 = 0.15;
     /// Message ids kept per category for the reasons.
     pub const IDS_PER_CATEGORY: usize = 5;
+    /// A threat to share images and a demand count as one sextortion move when they come at
+    /// most this many contact messages apart (0: the same message, 1: the next one). Further
+    /// apart, they are as likely two unrelated lines of a long chat.
+    pub const SEXTORTION_SPAN: u32 = 2;
+    /// A threat from a row this sure counts towards [`REPEATED_THREATS`].
+    pub const SURE_THREAT: f32 = 0.8;
+    /// Threats without images alert when at least two contact messages carried a sure threat
+    /// and the coercion evidence is this high: "pay or I tell everyone", said again.
+    pub const REPEATED_THREATS: f32 = 1.2;
 }
 
 /// Evidence for one category.
@@ -111,6 +120,15 @@ pub struct ConversationState {
     /// reply ("13") is the child's age.
     #[serde(default)]
     pub age_asked: bool,
+    /// Contact message count at the latest sure threat to share images or chats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expose_at: Option<u32>,
+    /// Contact message count at the latest sure demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_at: Option<u32>,
+    /// Contact messages that carried a sure threat ([`tuning::SURE_THREAT`]).
+    #[serde(default)]
+    pub sure_threats: u32,
     /// Highest level reached so far.
     pub peak_level: Level,
     /// Highest risk reached so far.
@@ -147,6 +165,9 @@ impl Default for ConversationState {
             child_age: None,
             last_time: None,
             age_asked: false,
+            expose_at: None,
+            demand_at: None,
+            sure_threats: 0,
             peak_level: Level::None,
             peak_risk: 0,
             peak_stage: Stage::None,
@@ -168,6 +189,9 @@ pub(crate) struct CueRisk {
     pub level: Level,
     /// Categories with enough evidence to count, strongest first.
     pub present: Vec<Category>,
+    /// Sextortion, or repeated threats: the one case that alerts whatever else the chat holds,
+    /// at every sensitivity, past the gates and the learned scorer's veto.
+    pub urgent: bool,
 }
 
 /// Why the risk is what it is: one category, in words for a parent and for the young user.
@@ -234,6 +258,28 @@ impl ConversationState {
     /// The current state format.
     pub const FORMAT: u32 = 1;
 
+    /// Brings state saved by an older version up to this one: evidence slots for categories
+    /// added since (appended at the end of [`Category::ALL`]) start empty. Call it before
+    /// [`ConversationState::check`] on state read back from storage.
+    ///
+    /// ```
+    /// use safedm::conversation::ConversationState;
+    /// let mut saved: ConversationState = serde_json::from_value(serde_json::json!({
+    ///     "format": 1, "messages": 3, "contactMessages": 2, "childMessages": 1,
+    ///     "unknownMessages": 0, "evidence": [], "contactAge": null, "childAge": null,
+    ///     "lastTime": null, "peakLevel": "none", "peakRisk": 0, "peakStage": "none",
+    ///     "notifiedLevel": "none", "notifiedCategories": []
+    /// })).expect("old state parses");
+    /// saved.upgrade();
+    /// assert!(saved.check().is_ok());
+    /// ```
+    pub fn upgrade(&mut self) {
+        if self.evidence.len() < Category::ALL.len() {
+            self.evidence
+                .resize(Category::ALL.len(), Evidence::default());
+        }
+    }
+
     /// Checks state read back from storage: right format, one evidence slot per category, no
     /// non-finite numbers. Anything else is an `InvalidState` error, so bad storage never
     /// produces nonsense scores.
@@ -298,7 +344,7 @@ impl ConversationState {
         let mut present: Vec<(Category, f32)> = Category::ALL
             .iter()
             .zip(&self.evidence)
-            .filter(|(c, e)| **c != Category::AgeStatement && e.weight >= tuning::PRESENT)
+            .filter(|(c, e)| !c.is_context() && e.weight >= tuning::PRESENT)
             .map(|(c, e)| (*c, e.weight * c.gravity()))
             .collect();
         present.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -345,11 +391,14 @@ impl ConversationState {
             if category == Category::AgeStatement {
                 continue;
             }
-            let mut weights: Vec<f32> = hits
-                .iter()
-                .filter(|h| h.category == category)
-                .map(|h| h.weight)
-                .collect();
+            // A sure threat to share images is coercion too, with or without a demand.
+            let counts = |h: &&CueHit| {
+                h.category == category
+                    || (category == Category::Coercion
+                        && h.category == Category::Expose
+                        && h.weight >= tuning::SURE_THREAT)
+            };
+            let mut weights: Vec<f32> = hits.iter().filter(counts).map(|h| h.weight).collect();
             if weights.is_empty() {
                 continue;
             }
@@ -363,6 +412,59 @@ impl ConversationState {
             slot.remember(message_id);
         }
         self.update_age_gap(message_id, child_age_config);
+        self.update_sextortion(hits);
+    }
+
+    fn slot_mut(&mut self, category: Category) -> Option<&mut Evidence> {
+        let i = Category::ALL.iter().position(|c| *c == category)?;
+        self.evidence.get_mut(i)
+    }
+
+    /// Counts sure threats, and makes a sure threat to share images or chats with a sure demand
+    /// (in the same or a nearby contact message) sextortion evidence, which alerts.
+    fn update_sextortion(&mut self, hits: &[CueHit]) {
+        let at = self.contact_messages.saturating_add(self.unknown_messages);
+        let sure = |category: Category, weight: f32| {
+            hits.iter()
+                .any(|h| h.category == category && h.weight >= weight)
+        };
+        if sure(Category::Coercion, tuning::SURE_THREAT)
+            || sure(Category::Expose, tuning::SURE_THREAT)
+        {
+            self.sure_threats = self.sure_threats.saturating_add(1);
+        }
+        if sure(Category::Expose, tuning::PRESENT) {
+            self.expose_at = Some(at);
+        }
+        if sure(Category::Demand, tuning::PRESENT) {
+            self.demand_at = Some(at);
+        }
+        let (Some(expose), Some(demand)) = (self.expose_at, self.demand_at) else {
+            return;
+        };
+        if expose.abs_diff(demand) >= tuning::SEXTORTION_SPAN || expose.max(demand) != at {
+            return;
+        }
+        let mut ids: Vec<String> = [Category::Expose, Category::Demand]
+            .iter()
+            .filter_map(|c| self.message_ids_of(*c).last().cloned())
+            .collect();
+        ids.sort_by_key(|id| id.parse::<u64>().unwrap_or(u64::MAX));
+        if let Some(slot) = self.slot_mut(Category::Sextortion) {
+            slot.weight = tuning::CAP;
+            for id in &ids {
+                slot.remember(id);
+            }
+        }
+    }
+
+    /// Ids of the latest messages that carried `category`, oldest first.
+    pub fn message_ids_of(&self, category: Category) -> &[String] {
+        Category::ALL
+            .iter()
+            .position(|c| *c == category)
+            .and_then(|i| self.evidence.get(i))
+            .map_or(&[], |e| e.message_ids.as_slice())
     }
 
     fn decay_for_time(&mut self, time: Option<f64>) {
@@ -451,11 +553,19 @@ impl ConversationState {
             2 if !severe => thresholds.alert.saturating_sub(1),
             _ => 100,
         };
-        let risk = raw.min(cap);
+        let urgent = present.contains(&Category::Sextortion)
+            || (self.sure_threats >= 2
+                && self.evidence_of(Category::Coercion) >= tuning::REPEATED_THREATS);
+        let risk = if urgent {
+            raw.max(thresholds.alert)
+        } else {
+            raw.min(cap)
+        };
         CueRisk {
             risk,
             level: thresholds.level(risk),
             present,
+            urgent,
         }
     }
 }
@@ -490,6 +600,7 @@ mod tests {
             risk,
             level,
             present,
+            ..
         } = s.risk(Sensitivity::Strict, Some(12));
         assert_eq!(present, vec![Category::Secrecy]);
         assert!(level < Level::Warn, "risk {risk} level {level:?}");
@@ -586,6 +697,121 @@ mod tests {
         peers.update(Role::Contact, "a", None, &[teen], Some(13));
         assert_eq!(peers.evidence_of(Category::AgeGap), 0.0);
         assert_eq!(peers.age_factor(Some(13)), tuning::PEER_FACTOR);
+    }
+
+    /// (name, contact messages as hits, whether the conversation must alert at every sensitivity
+    /// through sextortion). Named regression cases for the sextortion gate.
+    /// One contact message's hits: (category, weight).
+    type Hits = &'static [(Category, f32)];
+
+    const SEXTORTION_CASES: &[(&str, &[Hits], bool)] = &[
+        (
+            "threat and demand in one message",
+            &[&[(Category::Expose, 0.9), (Category::Demand, 0.9)]],
+            true,
+        ),
+        (
+            "threat then demand in the next message",
+            &[&[(Category::Expose, 0.9)], &[(Category::Demand, 0.8)]],
+            true,
+        ),
+        (
+            "demand then a weaker threat in the next message",
+            &[&[(Category::Demand, 0.9)], &[(Category::Expose, 0.5)]],
+            true,
+        ),
+        (
+            "threat and demand two contact messages apart",
+            &[&[(Category::Expose, 0.9)], &[], &[(Category::Demand, 0.9)]],
+            false,
+        ),
+        (
+            "a demand alone",
+            &[&[(Category::Demand, 0.9)], &[(Category::Demand, 0.9)]],
+            false,
+        ),
+        (
+            "a weak threat alone",
+            &[&[(Category::Expose, 0.6)], &[(Category::Expose, 0.6)]],
+            false,
+        ),
+        (
+            "unsure halves",
+            &[&[(Category::Expose, 0.4), (Category::Demand, 0.4)]],
+            false,
+        ),
+    ];
+
+    fn play_hits(messages: &[Hits]) -> ConversationState {
+        let mut s = ConversationState::default();
+        for (i, message) in messages.iter().enumerate() {
+            let hits: Vec<CueHit> = message.iter().map(|(c, w)| hit(*c, *w)).collect();
+            s.update(Role::Contact, &i.to_string(), None, &hits, None);
+        }
+        s
+    }
+
+    #[test]
+    fn sextortion_needs_a_sure_threat_and_demand_close_together() {
+        for (name, messages, alerts) in SEXTORTION_CASES {
+            let s = play_hits(messages);
+            for sensitivity in [
+                Sensitivity::Relaxed,
+                Sensitivity::Balanced,
+                Sensitivity::Strict,
+            ] {
+                let cues = s.risk(sensitivity, None);
+                assert_eq!(
+                    cues.present.contains(&Category::Sextortion),
+                    *alerts,
+                    "{name}: {:?}",
+                    cues.present
+                );
+                assert_eq!(
+                    cues.level == Level::Alert,
+                    *alerts,
+                    "{name} at {sensitivity:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sextortion_names_the_threat_and_the_demand() {
+        let s = play_hits(&[&[(Category::Expose, 0.9)], &[(Category::Demand, 0.9)]]);
+        assert_eq!(s.message_ids_of(Category::Sextortion), ["0", "1"]);
+        assert!(!s.present_categories().contains(&Category::Expose));
+        assert!(!s.present_categories().contains(&Category::Demand));
+    }
+
+    #[test]
+    fn a_sure_threat_to_share_is_coercion_too() {
+        let s = play_hits(&[&[(Category::Expose, 0.9)]]);
+        assert!(s.evidence_of(Category::Coercion) >= tuning::PRESENT);
+        let unsure = play_hits(&[&[(Category::Expose, 0.6)]]);
+        assert_eq!(unsure.evidence_of(Category::Coercion), 0.0);
+    }
+
+    #[test]
+    fn repeated_sure_threats_alert_once_weak_ones_do_not() {
+        let once = play_hits(&[&[(Category::Coercion, 0.8)]]);
+        assert!(!once.risk(Sensitivity::Balanced, None).urgent);
+        let twice = play_hits(&[&[(Category::Coercion, 0.8)], &[(Category::Coercion, 0.8)]]);
+        let cues = twice.risk(Sensitivity::Relaxed, None);
+        assert!(cues.urgent);
+        assert_eq!(cues.level, Level::Alert);
+        let weak = play_hits(&[&[(Category::Coercion, 0.6)], &[(Category::Coercion, 0.6)]]);
+        assert!(!weak.risk(Sensitivity::Balanced, None).urgent);
+    }
+
+    #[test]
+    fn state_saved_before_sextortion_upgrades() {
+        let mut old = ConversationState::default();
+        old.evidence.truncate(Category::ALL.len() - 3);
+        assert!(old.check().is_err());
+        old.upgrade();
+        old.check().unwrap();
+        assert_eq!(old.evidence.len(), Category::ALL.len());
     }
 
     #[test]

@@ -301,7 +301,7 @@ impl Engine {
         );
         let cues = state.risk(self.config.sensitivity, self.config.child_age);
         let (cue_risk, present) = (cues.risk, cues.present);
-        let (risk, level, note) = self.combine(state, cue_risk);
+        let (risk, level, note) = self.combine(state, cue_risk, cues.urgent);
         let present = if self.scoring == Scoring::ModelOnly {
             Vec::new()
         } else {
@@ -352,8 +352,14 @@ impl Engine {
     /// [`Model::risk`]). Combined, the higher of the two risks counts, with two exceptions that
     /// make each scorer check the other: cues that reach `warn` while the model independently
     /// reads `warn` make an `alert`; a cue alert over a window in which the model sees nothing
-    /// of grooming (see `combine::VETO_SHARE`) stays at `warn`.
-    fn combine(&self, state: &ConversationState, cue_risk: u8) -> (u8, Level, Option<ModelNote>) {
+    /// of grooming (see `combine::VETO_SHARE`) stays at `warn`. An `urgent` cue alert
+    /// (sextortion, repeated threats) is never vetoed: a threat needs no pattern around it.
+    fn combine(
+        &self,
+        state: &ConversationState,
+        cue_risk: u8,
+        urgent: bool,
+    ) -> (u8, Level, Option<ModelNote>) {
         let sensitivity = self.config.sensitivity;
         let levels = Thresholds::of(sensitivity);
         let (model, probability) = match (self.model.as_deref(), state.model_probability) {
@@ -385,6 +391,7 @@ impl Engine {
                     }
                 }
                 if levels.level(cue_risk) == Level::Alert
+                    && !urgent
                     && state.model_window.len() >= model.header.window
                     && probability < t.watch * combine::VETO_SHARE
                     && model_risk < levels.warn

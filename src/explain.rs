@@ -64,6 +64,18 @@ pub fn sentences(category: Category) -> (&'static str, &'static str) {
             "The contact is much older than the child or played down the age gap.",
             "This person is much older than you or said age doesn't matter.",
         ),
+        Category::Expose => (
+            "The contact threatened to share the child's pictures, videos or chats.",
+            "This person threatened to share your pictures or chats.",
+        ),
+        Category::Demand => (
+            "The contact demanded money, more pictures, a call or contact under pressure.",
+            "This person demanded money, pictures or a call from you.",
+        ),
+        Category::Sextortion => (
+            "Sextortion: the contact threatens to share the child's pictures, videos or chats unless the child pays or sends more. Act now: do not pay, keep the chat, report it.",
+            "This person is threatening to share your pictures unless you do what they say. That is a crime and it is not your fault.",
+        ),
     }
 }
 
@@ -121,6 +133,9 @@ fn child_phrase(category: Category) -> &'static str {
         Category::Sexual => "said sexual things",
         Category::Coercion => "threatened you",
         Category::AgeGap => "is much older than you",
+        Category::Expose => "threatened to share your pictures or chats",
+        Category::Demand => "made demands",
+        Category::Sextortion => "is threatening to share your pictures unless you do what they say",
     }
 }
 

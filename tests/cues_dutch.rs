@@ -14,6 +14,11 @@ fn balanced() -> Engine {
 
 /// (category, message): the message must give at least this category.
 const MUST_HIT: &[(Category, &str)] = &[
+    // Sextortion's two halves
+    (Category::Expose, "ik stuur je fotos naar al je volgers"),
+    (Category::Expose, "anders krijgen je ouders de video"),
+    (Category::Demand, "betaal 100 euro via tikkie"),
+    (Category::Demand, "stuur me meer fotos vanavond"),
     // Age
     (Category::AgeProbe, "hoe oud ben je?"),
     (Category::AgeProbe, "hoe oud b je eig"),
@@ -106,7 +111,7 @@ fn dutch_phrases_hit_their_category() {
 
 #[test]
 fn every_category_has_a_dutch_phrase() {
-    for &category in Category::ALL {
+    for &category in Category::ALL.iter().filter(|c| c.found_by_rows()) {
         assert!(
             MUST_HIT.iter().any(|(c, _)| *c == category),
             "no Dutch phrase for {category:?}"

@@ -226,6 +226,32 @@ const GROOMING: &[(&str, Category)] = {
         ("don't make me send this to ur friends", Coercion),
         ("i'll ruin ur life", Coercion),
         ("if u block me i'll send them to everyone", Coercion),
+        // expose: a threat to share the child's pictures or chats
+        ("ur pics are going to ur whole class tonight", Expose),
+        ("i'll send your videos to your mom", Expose),
+        ("your dad gets the screenshots if u ignore me", Expose),
+        ("or everyone you know sees what you sent", Expose),
+        ("i already sent one pic to your cousin", Expose),
+        ("your photos will be posted online", Expose),
+        ("i recorded our video call", Expose),
+        ("got a screenshot of your followers list", Expose),
+        ("the pics go to your friends list at 9", Expose),
+        ("if u want it to stay private u know what to do", Expose),
+        ("i'll share your pics with all your contacts", Expose),
+        ("your teachers will see everything", Expose),
+        // demand: what the threat is for
+        ("send 50 on paypal", Demand),
+        ("buy a steam card and send me the code", Demand),
+        ("i want 2000 robux", Demand),
+        ("send me more pics", Demand),
+        ("get on cam right now", Demand),
+        ("reply in 5 minutes", Demand),
+        ("dont block me", Demand),
+        ("you have 1 hour", Demand),
+        ("transfer 200 to this account", Demand),
+        ("send bitcoin to my wallet", Demand),
+        ("turn your camera on", Demand),
+        ("stay online and answer all my messages", Demand),
         // age_gap
         ("age doesn't matter to me", AgeGap),
         ("age is just a number", AgeGap),
@@ -271,7 +297,7 @@ fn every_category_has_its_paraphrases() {
     for &category in Category::ALL {
         let n = GROOMING.iter().filter(|(_, c)| *c == category).count();
         let least = match category {
-            Category::AgeStatement => 0,
+            Category::AgeStatement | Category::Sextortion => 0,
             _ => 12,
         };
         assert!(n >= least, "{category:?}: only {n}");
@@ -375,7 +401,8 @@ fn ordinary_lines_stay_weak() {
         let hits: Vec<_> = engine
             .cues(text)
             .into_iter()
-            .filter(|h| h.weight > WEAK)
+            // A demand or a threat to share alone is context, never a cue by itself.
+            .filter(|h| h.weight > WEAK && !h.category.is_context())
             .map(|h| (h.category, h.weight))
             .collect();
         if !hits.is_empty() {

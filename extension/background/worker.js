@@ -17,14 +17,16 @@
 //
 // Message names are prefixed by their sender: content:* from the content script, options:* from
 // the parent's settings page, worker:* replies. options:* is answered only to the extension's own
-// pages, and everything but setup, unlock and the forgotten-PIN reset needs an unlocked session.
+// pages, and everything but setup, unlock and the recovery code (a forgotten PIN) needs an
+// unlocked session.
 
 import init, { Engine, version } from '../engine/safedm.js';
 import {
-  SETTINGS_KEY, validateSettings, engineConfig, tellsChild, tellsParent, isTrusted, managedOverrides,
+  SETTINGS_KEY, SITE_LABELS, validateSettings, engineConfig, tellsChild, tellsParent, isTrusted, managedOverrides,
 } from '../common/settings.js';
 import {
-  hashPin, verifyPin, validPin, makeEvidenceKeys, seal, digest,
+  hashPin, verifyPin, validPin, seal, digest, makeRecoveryCode, normalizeRecoveryCode, hashSecret,
+  verifySecret, makeEvidenceKeysWith, wrapJwk, unwrapJwk,
 } from '../common/crypto.js';
 import {
   StorageQueue, convKey, isConvKey, planEviction, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY, META_KEY, UNLOCK_KEY,
@@ -298,6 +300,14 @@ const unlockedOnly = (fn) => parentOnly(async (msg, sender) => {
 /** Wrong PINs: 1 s after the first, then doubling, at most 15 minutes. */
 const backoffMs = (failures) => (failures <= 0 ? 0 : Math.min(900, 2 ** (failures - 1)) * 1000);
 
+/** A wrong PIN or recovery code: counted (in storage) and answered with the wait. */
+async function wrongSecret(auth) {
+  const failures = (auth.failures || 0) + 1;
+  const retryAt = Date.now() + backoffMs(failures);
+  await store.update(AUTH_KEY, (a) => ({ ...a, failures, retryAt }));
+  return { type: 'worker:locked', retryIn: retryAt - Date.now(), failures, wrong: true };
+}
+
 async function unlockedUntil() {
   const v = (await chrome.storage.session.get(UNLOCK_KEY))[UNLOCK_KEY];
   return v && v.until > Date.now() ? v.until : 0;
@@ -321,6 +331,7 @@ const HANDLERS = {
       unlockedUntil: unlock,
       retryIn: Math.max(0, (auth.retryAt || 0) - now),
       failures: auth.failures || 0,
+      hasRecovery: !!auth.recovery,
     };
   }),
   'options:setup': parentOnly(async (msg) => {
@@ -329,11 +340,75 @@ const HANDLERS = {
     if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
     const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
     const pin = await hashPin(msg.pin);
-    const evidence = await makeEvidenceKeys(msg.pin);
-    await store.set(AUTH_KEY, { pin, evidence, failures: 0, retryAt: 0 });
+    // The recovery code: returned once, to be shown once; only its hash is kept.
+    const code = makeRecoveryCode();
+    const evidence = await makeEvidenceKeysWith(msg.pin, code);
+    await store.set(AUTH_KEY, { pin, evidence, recovery: await hashSecret(code), failures: 0, retryAt: 0 });
     await writeSettings(s);
     await setUnlocked(s.lockMinutes);
-    return { type: 'worker:ok', repaired, unlockedUntil: await unlockedUntil() };
+    return { type: 'worker:ok', repaired, unlockedUntil: await unlockedUntil(), recoveryCode: code };
+  }),
+  'options:change-pin': unlockedOnly(async (msg) => {
+    // The old PIN is asked again (an unlocked page left open is not enough), with the back-off.
+    const auth = (await store.get(AUTH_KEY)) || {};
+    const now = Date.now();
+    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    if (!(await verifyPin(String(msg.old || ''), auth.pin))) return wrongSecret(auth);
+    const evidence = auth.evidence ? { ...auth.evidence } : null;
+    if (evidence && evidence.wrapped) {
+      const jwk = await unwrapJwk(String(msg.old), evidence.wrapped);
+      if (!jwk) return { type: 'worker:error', error: 'evidence' };
+      evidence.wrapped = await wrapJwk(msg.pin, jwk);
+    }
+    const pin = await hashPin(msg.pin);
+    await store.update(AUTH_KEY, (a) => ({ ...a, pin, evidence, failures: 0, retryAt: 0 }));
+    await addTamper({ kind: 'pin-changed', reviewed: true });
+    return { type: 'worker:ok', evidence: evidence ? evidence.wrapped : null };
+  }),
+  'options:new-recovery': unlockedOnly(async (msg) => {
+    // A new recovery code (installs from before issue 16 have none); the old one stops working.
+    const auth = (await store.get(AUTH_KEY)) || {};
+    const now = Date.now();
+    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if (!(await verifyPin(String(msg.pin || ''), auth.pin))) return wrongSecret(auth);
+    const code = makeRecoveryCode();
+    const evidence = auth.evidence ? { ...auth.evidence } : null;
+    if (evidence && evidence.wrapped) {
+      const jwk = await unwrapJwk(String(msg.pin), evidence.wrapped);
+      if (jwk) evidence.recovery = await wrapJwk(code, jwk);
+    }
+    const recovery = await hashSecret(code);
+    await store.update(AUTH_KEY, (a) => ({ ...a, evidence, recovery, failures: 0, retryAt: 0 }));
+    return { type: 'worker:ok', recoveryCode: code };
+  }),
+  'options:recover': parentOnly(async (msg) => {
+    // A forgotten PIN: the recovery code sets a new one. Nothing is deleted (the excerpts' key is
+    // wrapped under the code too); the alert centre shows that it happened, and a new code
+    // replaces the used one (shown once).
+    const auth = (await store.get(AUTH_KEY)) || {};
+    if (!auth.pin) return { type: 'worker:error', error: 'no-pin' };
+    if (!auth.recovery) return { type: 'worker:error', error: 'no-recovery' };
+    const now = Date.now();
+    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    const code = normalizeRecoveryCode(msg.code);
+    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    if (!code || !(await verifySecret(code, auth.recovery))) return wrongSecret(auth);
+    const next = makeRecoveryCode();
+    const evidence = auth.evidence ? { ...auth.evidence } : null;
+    if (evidence) {
+      const jwk = evidence.recovery ? await unwrapJwk(code, evidence.recovery) : null;
+      if (jwk) {
+        evidence.wrapped = await wrapJwk(msg.pin, jwk);
+        evidence.recovery = await wrapJwk(next, jwk);
+      }
+    }
+    const pin = await hashPin(msg.pin);
+    const recovery = await hashSecret(next);
+    await store.update(AUTH_KEY, (a) => ({ ...a, pin, evidence, recovery, failures: 0, retryAt: 0 }));
+    await addTamper({ kind: 'pin-recovered' });
+    await setUnlocked(settings.lockMinutes);
+    return { type: 'worker:ok', unlockedUntil: await unlockedUntil(), evidence: evidence ? evidence.wrapped : null, recoveryCode: next };
   }),
   'options:unlock': parentOnly(async (msg) => {
     const auth = (await store.get(AUTH_KEY)) || {};
@@ -345,10 +420,7 @@ const HANDLERS = {
       await setUnlocked(settings.lockMinutes);
       return { type: 'worker:ok', unlockedUntil: await unlockedUntil(), evidence: auth.evidence ? auth.evidence.wrapped : null };
     }
-    const failures = (auth.failures || 0) + 1;
-    const retryAt = Date.now() + backoffMs(failures);
-    await store.update(AUTH_KEY, (a) => ({ ...a, failures, retryAt }));
-    return { type: 'worker:locked', retryIn: retryAt - Date.now(), failures, wrong: true };
+    return wrongSecret(auth);
   }),
   'options:lock': parentOnly(async () => {
     await chrome.storage.session.remove(UNLOCK_KEY);
@@ -366,7 +438,19 @@ const HANDLERS = {
       tamper: Array.isArray(got[TAMPER_KEY]) ? got[TAMPER_KEY] : [],
       health: Array.isArray(got[HEALTH_KEY]) ? got[HEALTH_KEY] : [],
       unlockedUntil: await unlockedUntil(),
+      hasRecovery: !!((await store.get(AUTH_KEY)) || {}).recovery,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || '',
     };
+  }),
+  'options:conversations': unlockedOnly(async () => {
+    // The conversations SafeDM has scored (their ids and the names seen), for trusting one.
+    const all = await chrome.storage.local.get(null);
+    const list = Object.entries(all).filter(([k, v]) => isConvKey(k) && v && typeof v === 'object')
+      .map(([, v]) => ({ site: str(v.site, 40), conversation: str(v.conversation, 300), contact: str(v.contact, 100), updated: v.updated || 0, peak: str(v.peak, 10) }))
+      .filter((c) => c.site && c.conversation)
+      .sort((a, b) => b.updated - a.updated)
+      .slice(0, 200);
+    return { type: 'worker:conversations', list };
   }),
   'options:save-settings': unlockedOnly(async (msg) => {
     const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
@@ -387,23 +471,6 @@ const HANDLERS = {
     });
     return { type: 'worker:ok' };
   }),
-  'options:reset': parentOnly(async (msg) => {
-    // The forgotten-PIN reset: nothing can open the log without the PIN, so it goes with it.
-    if (msg.confirm !== 'RESET') return { type: 'worker:error', error: 'confirm' };
-    await store.drain();
-    await chrome.storage.local.clear();
-    await chrome.storage.session.remove(UNLOCK_KEY);
-    for (const key of loaded.keys()) engine.forget(key);
-    loaded.clear();
-    ownDigests.length = 0;
-    const { settings: s } = validateSettings(undefined);
-    await writeSettings(s);
-    settings = effective(s, await readManaged());
-    engine.setConfig(engineConfig(settings));
-    await addTamper({ kind: 'reset' });
-    return { type: 'worker:ok' };
-  }),
-
   // ---- content scripts -------------------------------------------------------------------
   'content:hello': async (msg) => {
     // The settings only: a cold worker answers before its engine is compiled.
@@ -445,11 +512,17 @@ const HANDLERS = {
     return { type: 'worker:ok' };
   },
   'content:alert-dismissed': async (msg) => {
+    // What the child did with the alert, each a distinct entry with its time: closed (x),
+    // escape, ok ("I'm OK"), block (opened the blocking steps), talk ("Talk to someone").
+    // `childResponse` keeps the last one (older pages read only that).
+    const action = CHILD_ACTIONS.includes(msg.action) ? msg.action : 'ok';
     await store.update(ALERT_LOG_KEY, (log) => {
       const list = Array.isArray(log) ? log : [];
       for (let i = list.length - 1; i >= 0; i--) {
-        if (list[i].site === msg.site && list[i].conversation === str(msg.conversation)) {
-          list[i].childResponse = 'ok';
+        if (list[i].site === msg.site && list[i].conversation === str(msg.conversation, 300)) {
+          const acts = Array.isArray(list[i].childActions) ? list[i].childActions : [];
+          list[i].childActions = [...acts, { time: Date.now(), action }].slice(-20);
+          list[i].childResponse = action;
           break;
         }
       }
@@ -460,6 +533,7 @@ const HANDLERS = {
 };
 
 const str = (v, max = 200) => (typeof v === 'string' ? v.slice(0, max) : '');
+const CHILD_ACTIONS = ['close', 'escape', 'ok', 'block', 'talk'];
 
 const LEVELS = ['none', 'watch', 'warn', 'alert'];
 const rank = (level) => LEVELS.indexOf(level);
@@ -543,15 +617,17 @@ async function observeBatchInner(msg, sender) {
   observing = key;
   const rec = await loadConversation(site, conversation);
   if (msg.contact) rec.contact = str(msg.contact, 100);
-  // Trusted contacts (family, known friends) are scored, but alert only at `alert`.
-  const trusted = isTrusted(settings, site, rec.contact);
+  // Trusted contacts (family, known friends) are scored, but alert only at `alert`. Trusted by the
+  // conversation's id, which a stranger can't take by renaming themselves.
+  const trusted = isTrusted(settings, site, conversation);
   const threshold = trusted ? 'alert' : 'warn';
   if (settings.evidence) {
     // Kept in memory only, to seal the messages behind an alert; never stored in the clear.
     if (!rec.texts) rec.texts = new Map();
     for (const m of msg.messages) {
       if (typeof m.text !== 'string' || !m.id) continue;
-      rec.texts.set(str(m.id, 200), { role: m.role, text: m.text.slice(0, EXCERPT_MAX) });
+      const at = Number.isFinite(m.time) && m.time > 0 ? m.time * 1000 : Number.isFinite(m.seenAt) ? m.seenAt : Date.now();
+      rec.texts.set(str(m.id, 200), { role: m.role, text: m.text.slice(0, EXCERPT_MAX), time: at });
       if (rec.texts.size > EXCERPTS_PER_CONV) rec.texts.delete(rec.texts.keys().next().value);
     }
   } else rec.texts = null;
@@ -606,8 +682,14 @@ async function observeBatchInner(msg, sender) {
     debug.recent.push({ seq: debug.seq, site, conversation, id, role, history, edit, level: a.level, risk: a.risk });
     if (debug.recent.length > RECENT_CAP) debug.recent.splice(0, debug.recent.length - RECENT_CAP);
     if (rank(a.level) > rank(rec.peak)) rec.peak = a.level;
+    // When the conversation first reached each level (the card's escalation over time).
+    if (!history && rank(a.level) >= rank('watch')) {
+      rec.since = rec.since && typeof rec.since === 'object' ? rec.since : {};
+      for (const l of LEVELS.slice(1, rank(a.level) + 1)) if (!rec.since[l]) rec.since[l] = time * 1000;
+    }
     if (a.notify && rank(a.level) >= rank(threshold)) {
       const entry = logEntry(site, conversation, rec.contact, a, history);
+      if (rec.since) entry.since = { ...rec.since };
       if (trusted) entry.trusted = true;
       if (settings.evidence && rec.texts) entry.sealed = await sealExcerpts(rec, a, id);
       await store.update(ALERT_LOG_KEY, (log) => {
@@ -623,9 +705,10 @@ async function observeBatchInner(msg, sender) {
       // scrolling up) rebuilds the state but never alerts by itself. Unread rows that were on
       // the page when it opened are not history: they alert like live ones.
       if (!history) {
-        if (!alert || rank(a.level) >= rank(alert.level)) alert = childAlert(site, rec.contact, a, id);
+        const next = childAlert(site, rec.contact, a, id);
+        if (!alert || outranks(next, alert)) alert = next;
         if (a.level === 'alert' && tellsParent(settings) && settings.notifyOnThisDevice) {
-          notifyParent(site, rec.contact, a);
+          notifyParent(site, rec.contact, a, tellsChild(settings));
         }
       }
     }
@@ -636,7 +719,7 @@ async function observeBatchInner(msg, sender) {
     rec.updated = Date.now();
     const state = engine.exportState(key);
     saved = store.set(key, {
-      v: 1, site, conversation, contact: rec.contact, peak: rec.peak, updated: rec.updated,
+      v: 1, site, conversation, contact: rec.contact, peak: rec.peak, since: rec.since, updated: rec.updated,
       state, mark: rec.mark, ...memoryToJson(rec.mem),
     });
     saved.then(() => checkBudget()).catch(() => {});
@@ -650,17 +733,28 @@ async function observeBatchInner(msg, sender) {
     stage: last ? last.stage : null,
     alert: alert && tellsChild(settings) ? alert : null,
   };
-  if (last) setTabStatus(sender, { conversation, level: last.level, risk: last.risk }).catch(() => {});
+  // The popup is on the child's screen: with the parent alone told, it shows no level.
+  if (last) {
+    setTabStatus(sender, tellsChild(settings) ? { conversation, level: last.level, risk: last.risk }
+      : { conversation, level: null, risk: null }).catch(() => {});
+  }
   return { result, saved };
 }
 
-/** The messages behind an alert (the reasons' message ids, else this one), sealed for the parent. */
+/**
+ * The lines behind an alert, sealed for the parent: both sides of the conversation as it was
+ * read (the last EXCERPT_LINES kept, up to this message), each with its time and whether a
+ * reason pointed at it.
+ */
+const EXCERPT_LINES = 12;
 async function sealExcerpts(rec, a, id) {
   const auth = (await store.get(AUTH_KEY)) || {};
   if (!auth.evidence || !auth.evidence.pub) return null;
-  const ids = [...new Set([...(a.reasons || []).flatMap((r) => r.messageIds || []), id])];
-  const excerpts = ids.map((mid) => [mid, rec.texts.get(mid)]).filter(([, t]) => t)
-    .slice(-6).map(([mid, t]) => ({ id: mid, role: t.role, text: t.text }));
+  const flagged = new Set((a.reasons || []).flatMap((r) => r.messageIds || []));
+  const all = [...rec.texts.entries()];
+  const upto = all.findIndex(([mid]) => mid === id);
+  const lines = (upto >= 0 ? all.slice(0, upto + 1) : all).slice(-EXCERPT_LINES);
+  const excerpts = lines.map(([mid, t]) => ({ id: mid, role: t.role, text: t.text, time: t.time, flagged: flagged.has(mid) || mid === id }));
   if (!excerpts.length) return null;
   try {
     return await seal(auth.evidence.pub, { excerpts });
@@ -670,6 +764,17 @@ async function sealExcerpts(rec, a, id) {
   }
 }
 
+/** 'sextortion' when the engine found a threat to share images with a demand, else 'grooming'. */
+function alertKind(a) {
+  return (a.reasons || []).some((r) => r.category === 'sextortion') ? 'sextortion' : 'grooming';
+}
+
+/** Which of two child alerts of one batch to show: sextortion first, then the higher level. */
+function outranks(next, shown) {
+  if ((next.kind === 'sextortion') !== (shown.kind === 'sextortion')) return next.kind === 'sextortion';
+  return rank(next.level) >= rank(shown.level);
+}
+
 function logEntry(site, conversation, contact, a, history) {
   return {
     id: newId(),
@@ -677,6 +782,7 @@ function logEntry(site, conversation, contact, a, history) {
     site,
     conversation,
     contact: contact || '',
+    kind: alertKind(a),
     level: a.level,
     risk: a.risk,
     stage: a.stage,
@@ -688,6 +794,9 @@ function logEntry(site, conversation, contact, a, history) {
 function childAlert(site, contact, a, messageId) {
   return {
     site,
+    kind: alertKind(a),
+    // Who else is told, so the child's screen can say so.
+    audience: settings.audience,
     contact: contact || '',
     level: a.level,
     stage: a.stage,
@@ -697,17 +806,33 @@ function childAlert(site, contact, a, messageId) {
   };
 }
 
-function notifyParent(site, contact, a) {
+/**
+ * The parent's notification on this device, which is also the child's screen. When the child is
+ * told too (audience `both`) it names the site and the contact, as the child's alert does, and the
+ * reasons in the browser's language. When only the parent is told it is neutral: no contact, no
+ * site, no reason, no word about grooming; the alert centre (behind the PIN) has the rest.
+ */
+function notifyParent(site, contact, a, childKnows) {
   if (!chrome.notifications) return;
-  const why = (a.reasons || []).map((r) => r.parent).filter(Boolean).slice(0, 2).join(' ');
   const t = (k, subs) => (chrome.i18n && chrome.i18n.getMessage(k, subs)) || k;
-  const body = contact ? t('notifyBodyWith', [site, contact]) : t('notifyBody', [site]);
+  let title;
+  let message;
+  if (childKnows) {
+    const label = SITE_LABELS[site] || site;
+    const why = (a.reasons || []).map((r) => (/^[a-z_]{1,40}$/.test(String(r.category)) && chrome.i18n.getMessage(`reason_${r.category}`)) || r.parent)
+      .filter(Boolean).slice(0, 2).join(' ');
+    title = alertKind(a) === 'sextortion' ? t('sext_notifyTitle') : t('notifyTitle');
+    message = `${contact ? t('notifyBodyWith', [label, contact]) : t('notifyBody', [label])} ${why}`;
+  } else {
+    title = t('notifyNeutralTitle');
+    message = t('notifyNeutralBody');
+  }
   chrome.notifications.create(`safedm-${Date.now()}`, {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
-    title: t('notifyTitle'),
-    message: `${body} ${why}`.slice(0, 400),
-    priority: 2,
+    title,
+    message: message.slice(0, 400),
+    priority: childKnows ? 2 : 0,
   });
 }
 

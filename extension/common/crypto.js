@@ -71,6 +71,67 @@ export async function makeEvidenceKeys(pin, iterations = PBKDF2_ITERATIONS) {
   return { pub, wrapped: { salt: b64(salt), iv: b64(iv), ct: b64(ct), iterations } };
 }
 
+/** The evidence private key's JWK wrapped (AES-GCM) under a key derived from `secret`. */
+export async function wrapJwk(secret, jwk, iterations = PBKDF2_ITERATIONS) {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = await pinKey(secret, salt, iterations);
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, enc.encode(JSON.stringify(jwk)));
+  return { salt: b64(salt), iv: b64(iv), ct: b64(ct), iterations };
+}
+
+/** The JWK that wrapJwk() wrapped under `secret`, or null if the secret is wrong. */
+export async function unwrapJwk(secret, wrapped) {
+  try {
+    const key = await pinKey(secret, unb64(wrapped.salt), wrapped.iterations || PBKDF2_ITERATIONS);
+    return JSON.parse(dec.decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(wrapped.iv) }, key, unb64(wrapped.ct))));
+  } catch (_) {
+    return null;
+  }
+}
+
+// The recovery code (issue 16): shown once at setup, kept by the parent on paper or in a file.
+// 20 characters of Crockford's base32 (100 bits), in four groups; stored only as a PBKDF2 hash,
+// like the PIN. It can replace a forgotten PIN (the alerts and excerpts are kept: the evidence
+// key is wrapped under the code too); nothing else can.
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export function makeRecoveryCode() {
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => B32[b & 31]).join('');
+  return chars.match(/.{5}/g).join('-');
+}
+/** A typed code, normalised (case, spaces, dashes; O -> 0, I/L -> 1), or '' if it can't be one. */
+export function normalizeRecoveryCode(s) {
+  const c = String(s || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{20}$/.test(c) ? c.match(/.{5}/g).join('-') : '';
+}
+/** {salt, hash, iterations} of a recovery code (normalised). */
+export const hashSecret = async (secret, iterations = PBKDF2_ITERATIONS) => {
+  const salt = randomBytes(16);
+  return { salt: b64(salt), hash: b64(await pbkdf2Bits(secret, salt, iterations)), iterations };
+};
+/** Whether a recovery code matches its stored hash (constant-time compare). */
+export async function verifySecret(secret, rec) {
+  if (!secret || !rec || typeof rec.salt !== 'string' || typeof rec.hash !== 'string') return false;
+  const got = new Uint8Array(await pbkdf2Bits(secret, unb64(rec.salt), rec.iterations || PBKDF2_ITERATIONS));
+  const want = unb64(rec.hash);
+  if (got.length !== want.length) return false;
+  let diff = 0;
+  for (let i = 0; i < got.length; i++) diff |= got[i] ^ want[i];
+  return diff === 0;
+}
+
+/**
+ * The evidence key pair for a PIN and a recovery code: {pub, wrapped (under the PIN),
+ * recovery (under the code)}; the private key exists in the clear only inside this call.
+ */
+export async function makeEvidenceKeysWith(pin, code, iterations = PBKDF2_ITERATIONS) {
+  const pair = await crypto.subtle.generateKey(ECDH, true, ['deriveKey']);
+  const pub = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const priv = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  return { pub, wrapped: await wrapJwk(pin, priv, iterations), recovery: await wrapJwk(code, priv, iterations) };
+}
+
 /** The private evidence key (a non-extractable CryptoKey) for the PIN, or null if it is wrong. */
 export async function openEvidenceKey(pin, wrapped) {
   try {

@@ -1,7 +1,8 @@
 // The parent's settings: one DEFAULTS object and one validator that repairs each bad field to its
 // default and reports what it repaired. The worker, the options page and the popup import from
 // here. Stored in chrome.storage.local under SETTINGS_KEY, written only by the worker's queue.
-// Holds no message text (trusted contacts are display names the parent typed).
+// Holds no message text (a trusted contact is the conversation's stable id that the site's adapter
+// reads, with the display name seen at the time as a label only).
 
 export const SETTINGS_KEY = 'settings';
 
@@ -24,13 +25,38 @@ export const AUDIENCES = Object.freeze(['child', 'parent', 'both']);
 /** Countries with their own help lines in the child's alert (content/alert.js HELP), and 'other'. */
 export const REGIONS = Object.freeze(['GB', 'US', 'DE', 'AT', 'ES', 'NL', 'other']);
 
+/**
+ * The country of a list of browser languages ('de-AT' -> AT, 'UK' taken for GB), first one with
+ * its own help lines wins; else 'other'. Setup offers it as the default country.
+ */
+export function regionOf(languages) {
+  for (const l of languages || []) {
+    const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
+    const r = country === 'UK' ? 'GB' : country;
+    if (r && REGIONS.includes(r) && r !== 'other') return r;
+  }
+  return 'other';
+}
+
+/** Where a parent reports in each country (the alert centre and the report); names are proper names. */
+export const REPORT_LINKS = Object.freeze({
+  GB: [['CEOP (National Crime Agency)', 'https://www.ceop.police.uk/Safety-Centre/'], ['Internet Watch Foundation', 'https://report.iwf.org.uk/']],
+  US: [['NCMEC CyberTipline', 'https://report.cybertip.org/'], ['FBI', 'https://tips.fbi.gov/']],
+  DE: [['Onlinewache der Polizei', 'https://www.onlinewache.polizei.de/'], ['jugendschutz.net', 'https://www.jugendschutz.net/verstoss-melden']],
+  AT: [['Stopline', 'https://www.stopline.at/'], ['Polizei (Bundeskriminalamt)', 'https://www.bundeskriminalamt.at/']],
+  ES: [['Policía Nacional', 'https://www.policia.es/'], ['Guardia Civil', 'https://www.guardiacivil.es/'], ['INCIBE 017', 'https://www.incibe.es/linea-de-ayuda-en-ciberseguridad']],
+  NL: [['Politie', 'https://www.politie.nl/'], ['Helpwanted.nl', 'https://www.helpwanted.nl/'], ['Offlimits', 'https://www.offlimits.nl/']],
+  other: [['NCMEC CyberTipline', 'https://report.cybertip.org/'], ['INHOPE', 'https://www.inhope.org/EN']],
+});
+
 /** The child's age band, and the age the engine assumes for each (the band's lower end). */
 export const AGE_BANDS = Object.freeze(['under10', '10-12', '13-15', '16-17']);
 export const AGE_OF_BAND = Object.freeze({ under10: 9, '10-12': 10, '13-15': 13, '16-17': 16 });
 
-/** At most this many trusted contacts per site, each at most NAME_MAX characters. */
+/** At most this many trusted contacts per site; a label is at most NAME_MAX characters, an id ID_MAX. */
 export const TRUSTED_MAX = 50;
 export const NAME_MAX = 100;
+export const ID_MAX = 300;
 
 export const DEFAULTS = Object.freeze({
   version: 1,
@@ -50,8 +76,10 @@ export const DEFAULTS = Object.freeze({
   region: 'auto',
   /** Most alert-log entries kept (oldest dropped first). */
   maxLogEntries: 500,
-  /** Per site, display names the parent marked as family or known friends: scored, but they
-   *  alert only at `alert` (with a note in the log), never at `warn`. */
+  /** Per site, conversations the parent marked as family or known friends, `{id, label}`: `id`
+   *  is the conversation id the adapter reads (a DM channel, thread, chat JID: it does not change
+   *  when the contact renames themselves), `label` the display name seen then (shown only).
+   *  Scored, but they alert only at `alert` (with a note in the log), never at `warn`. */
   trusted: Object.freeze(Object.fromEntries(SITES.map((s) => [s, Object.freeze([])]))),
   /** Keep short excerpts of the messages behind an alert, encrypted (see common/crypto.js). */
   evidence: false,
@@ -100,7 +128,8 @@ export function validateSettings(input) {
     }
   }
   out.sites = sites;
-  // trusted: per-site lists of non-empty names, trimmed, deduplicated, capped.
+  // trusted: per-site lists of {id, label}, deduplicated by id, capped. Names alone (the
+  // entries of versions before issue 16) are dropped: a display name is not an identity.
   const trusted = {};
   const tr = src.trusted && typeof src.trusted === 'object' && !Array.isArray(src.trusted) ? src.trusted : null;
   if (!tr && 'trusted' in src) repaired.push('trusted');
@@ -117,10 +146,13 @@ export function validateSettings(input) {
     }
     const clean = [];
     for (const n of list) {
-      const v = typeof n === 'string' ? n.trim().slice(0, NAME_MAX) : '';
-      if (v && !clean.some((c) => c.toLowerCase() === v.toLowerCase())) clean.push(v);
+      const ok = n && typeof n === 'object' && typeof n.id === 'string' && n.id.trim() && n.id.length <= ID_MAX;
+      if (!ok) continue;
+      const v = { id: n.id.trim(), label: typeof n.label === 'string' ? n.label.trim().slice(0, NAME_MAX) : '' };
+      if (!clean.some((c) => c.id === v.id)) clean.push(v);
     }
-    if (clean.length !== list.length || clean.some((v, i) => v !== list[i]) || clean.length > TRUSTED_MAX) {
+    if (clean.length !== list.length || clean.some((v, i) => v.id !== list[i].id || v.label !== list[i].label ||
+        Object.keys(list[i]).length !== 2) || clean.length > TRUSTED_MAX) {
       repaired.push(`trusted.${name}`);
     }
     trusted[name] = clean.slice(0, TRUSTED_MAX);
@@ -135,12 +167,11 @@ export function engineConfig(settings) {
   return { sensitivity: settings.sensitivity, childAge: AGE_OF_BAND[settings.ageBand] };
 }
 
-/** Whether `contact` is on the parent's trusted list for `site` (case-insensitive, trimmed). */
-export function isTrusted(settings, site, contact) {
-  const name = typeof contact === 'string' ? contact.trim().toLowerCase() : '';
-  if (!name) return false;
+/** Whether the conversation `id` on `site` is on the parent's trusted list (exact id, never a name). */
+export function isTrusted(settings, site, id) {
+  if (typeof id !== 'string' || !id) return false;
   const list = (settings.trusted && settings.trusted[site]) || [];
-  return list.some((n) => n.toLowerCase() === name);
+  return list.some((n) => n.id === id);
 }
 
 /**

@@ -40,6 +40,19 @@
   };
   SafeDM.HELP_REGIONS = Object.keys(HELP);
 
+  // Each site's blocking steps in the child's language, by position in the adapter's help.block
+  // (whose English they are: a test keeps them equal).
+  const BLOCK_STEPS = {
+    discord: ['childAlert_block_discord_1', 'childAlert_block_discord_2', 'childAlert_block_discord_3'],
+    instagram: ['childAlert_block_instagram_1', 'childAlert_block_instagram_2', 'childAlert_block_instagram_3'],
+    whatsapp: ['childAlert_block_whatsapp_1', 'childAlert_block_whatsapp_2'],
+    messenger: ['childAlert_block_messenger_1', 'childAlert_block_messenger_2'],
+    x: ['childAlert_block_x_1', 'childAlert_block_x_2'],
+    telegram: ['childAlert_block_telegram_1', 'childAlert_block_telegram_2'],
+    snapchat: ['childAlert_block_snapchat_1', 'childAlert_block_snapchat_2'],
+    reddit: ['childAlert_block_reddit_1', 'childAlert_block_reddit_2'],
+  };
+
   /**
    * A key of HELP, from the setting ('auto' or a region) or else the country of the browser's
    * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other'.
@@ -87,6 +100,19 @@
     strong { font-weight: 600; }
     a { color: #1d4ed8; text-decoration: underline; font: inherit; }
     .wrap { position: relative; }
+    .chip {
+      all: initial; display: flex; align-items: center; gap: 2px; box-sizing: border-box;
+      background: #fffdf7; border: 2px solid #3b6fb6; border-radius: 999px; padding: 2px;
+      box-shadow: 0 4px 14px rgba(0,0,0,.2); font: 600 13px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+    }
+    .chip button { border: none; padding: 6px 10px; font-size: 13px; }
+    .chip .chip-close { padding: 4px 9px; font-size: 16px; }
+    /* 320-480 px: the card takes the width but at most half the height, so the chat stays in view. */
+    @media (max-width: 480px) {
+      .card { width: calc(100vw - 16px); max-height: 50vh; padding: 12px 12px; font-size: 14px; border-radius: 12px; }
+      h2 { font-size: 16px; }
+      button { font-size: 13px; padding: 7px 9px; }
+    }
   `;
 
   /** createElement with text children only. */
@@ -108,9 +134,11 @@
   let host = null;
   let root = null;
   let onDismiss = null;
+  let last = null; // the alert shown last, for the chip to open again
 
-  const HOST_STYLE = [
-    'all: initial', 'position: fixed', 'top: 16px', 'right: 16px', 'z-index: 2147483647',
+  const narrow = () => (globalThis.innerWidth || 1000) <= 480;
+  const HOST_STYLE = () => [
+    'all: initial', 'position: fixed', `top: ${narrow() ? '8px' : '16px'}`, `right: ${narrow() ? '8px' : '16px'}`, 'z-index: 2147483647',
     'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
     'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
   ].map((d) => `${d} !important`).join('; ');
@@ -118,7 +146,7 @@
   function ensureHost() {
     if (host && host.isConnected) return;
     host = document.createElement('safedm-alert');
-    host.setAttribute('style', HOST_STYLE);
+    host.setAttribute('style', HOST_STYLE());
     root = host.attachShadow({ mode: 'closed' });
     document.documentElement.append(host);
   }
@@ -127,7 +155,21 @@
     if (host) host.remove();
     host = null;
     root = null;
+    last = null;
   };
+
+  /**
+   * After the alert is closed: a small chip in the same corner keeps the blocking steps and the
+   * help lines one click away ("SafeDM: block and get help"); its x removes it.
+   */
+  function showChip() {
+    if (!root || !last) return;
+    const again = last;
+    const chip = el('div', { class: 'chip', role: 'region', 'aria-label': t('childAlert_chipRegion'), lang: t('childAlert_lang') },
+      el('button', { type: 'button', class: 'chip-open', on: { click: () => SafeDM.showAlert(again.alert, again.dismissed, { open: 'help' }) } }, t('childAlert_chip')),
+      el('button', { type: 'button', class: 'chip-close', 'aria-label': t('childAlert_chipClose'), on: { click: () => SafeDM.hideAlert() } }, '\u00d7'));
+    root.replaceChildren(el('style', {}, CSS), chip);
+  }
 
   /** Whether an alert is showing (for the content script). */
   SafeDM.alertShowing = () => !!(host && host.isConnected);
@@ -135,15 +177,27 @@
   /**
    * Shows (or replaces) the alert.
    * alert: {site, siteLabel, contact, level, summary, reasons: [{child}], help: [steps], quote,
-   *         region: 'auto' or a key of HELP}; dismissed(): called on "I'm OK".
+   *         region: 'auto' or a key of HELP}; dismissed(action): called with what the child did,
+   *         each recorded apart: 'close' (x), 'escape', 'ok' ("I'm OK"), and, without closing,
+   *         'block' (opened the blocking steps) and 'talk' (opened "Talk to someone").
    * Every word comes from _locales (the browser's language); the help lines from the region.
    */
-  SafeDM.showAlert = (alert, dismissed) => {
+  SafeDM.showAlert = (alert, dismissed, { open = '' } = {}) => {
+    // A card already on screen is updated at once (it was announced); a new one waits below.
+    const updating = !!(root && host && host.isConnected && root.getElementById('safedm-desc'));
     ensureHost();
+    host.setAttribute('style', HOST_STYLE());
     onDismiss = dismissed;
-    const close = () => {
-      SafeDM.hideAlert();
-      if (onDismiss) onDismiss();
+    last = { alert, dismissed };
+    const close = (action) => {
+      if (onDismiss) onDismiss(action);
+      showChip();
+    };
+    const told = new Set();
+    const opened = (action) => {
+      if (told.has(action) || !onDismiss) return;
+      told.add(action);
+      onDismiss(action);
     };
     const noticed = alert.contact
       ? alert.siteLabel ? t('childAlert_noticedWithOn', [alert.contact, alert.siteLabel]) : t('childAlert_noticedWith', alert.contact)
@@ -152,7 +206,13 @@
     const reasons = (alert.reasons || []).map(reasonText).filter(Boolean).slice(0, 2);
     const helpPanel = el('div', { class: 'panel', id: 'safedm-help', hidden: true },
       el('p', {}, el('strong', {}, alert.siteLabel ? t('childAlert_blockTitleOn', alert.siteLabel) : t('childAlert_blockTitle'))),
-      el('ul', {}, (alert.help || []).map((s) => el('li', {}, s))),
+      // The site's steps in the child's language (childAlert_block_<site>_<n>), else the
+      // adapter's English marked as English.
+      el('ul', {}, (alert.help || []).map((s, i) => {
+        const key = (Object.hasOwn(BLOCK_STEPS, alert.site) && BLOCK_STEPS[alert.site][i]) || '';
+        const local = key ? chrome.i18n.getMessage(key) : '';
+        return local ? el('li', {}, local) : el('li', { lang: 'en' }, s);
+      })),
       el('p', {}, t('childAlert_blockNote')),
     );
     const region = SafeDM.region(alert.region);
@@ -163,8 +223,9 @@
         h.href ? el('a', { href: h.href, target: '_blank', rel: 'noopener noreferrer' }, h.linkText ? t(h.linkText) : h.link) : null,
       )),
     );
-    const toggle = (panel, button, other, otherButton) => () => {
+    const toggle = (panel, button, other, otherButton, action) => () => {
       const open = panel.hidden;
+      if (open) opened(action);
       panel.hidden = !open;
       button.setAttribute('aria-expanded', String(open));
       if (open) {
@@ -173,34 +234,46 @@
         card.scrollTop = card.scrollHeight; // show the panel (no focus move, no page scroll)
       }
     };
-    const okButton = el('button', { type: 'button', class: 'primary', on: { click: close } }, t('childAlert_ok'));
+    const okButton = el('button', { type: 'button', class: 'primary', on: { click: () => close('ok') } }, t('childAlert_ok'));
     const helpButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-help' }, t('childAlert_blockButton'));
     const talkButton = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'safedm-talk' }, t('childAlert_talkButton'));
-    helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton));
-    talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton));
+    helpButton.addEventListener('click', toggle(helpPanel, helpButton, talkPanel, talkButton, 'block'));
+    talkButton.addEventListener('click', toggle(talkPanel, talkButton, helpPanel, helpButton, 'talk'));
 
+    const desc = el('div', { id: 'safedm-desc', 'aria-live': 'polite' });
     let card = null;
     card = el('div', {
       class: 'card wrap', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-title', 'aria-describedby': 'safedm-desc',
       'data-level': alert.level || '', lang: t('childAlert_lang'),
-      on: { keydown: (e) => { if (e.key === 'Escape') close(); } },
+      on: { keydown: (e) => { if (e.key === 'Escape') close('escape'); } },
     },
-      el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: close } }, '\u00d7'),
+      el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: () => close('close') } }, '\u00d7'),
       el('h2', { id: 'safedm-title' }, t('childAlert_title')),
-      el('div', { id: 'safedm-desc', 'aria-live': 'polite' },
-        el('p', {}, noticed),
-        // What was noticed: the strongest reasons, in the child's words.
-        reasons.length ? el('ul', {}, reasons.map((r) => el('li', {}, el('strong', {}, r)))) : null,
-        alert.quote ? el('p', { class: 'quote' }, t('childAlert_quote', alert.quote)) : null,
-        el('p', {}, t('childAlert_notWhoTheySay')),
-        el('p', {}, t('childAlert_whatToDo')),
-      ),
+      desc,
       el('div', { class: 'buttons' }, okButton, helpButton, talkButton),
       helpPanel,
       talkPanel,
     );
     root.replaceChildren(el('style', {}, CSS), card);
+    // The live region is in the page (empty) before its text is set, so screen readers announce
+    // the text; set in the next task.
+    const content = [
+      el('p', {}, noticed),
+      // What was noticed: the strongest reasons, in the child's words.
+      reasons.length ? el('ul', {}, reasons.map((r) => el('li', {}, el('strong', {}, r)))) : null,
+      alert.quote ? el('p', { class: 'quote' }, t('childAlert_quote', alert.quote)) : null,
+      el('p', {}, t('childAlert_notWhoTheySay')),
+      el('p', {}, t('childAlert_whatToDo')),
+      // Who else is told (the parent's choice), so the child is never surprised by it.
+      el('p', { class: 'who' }, alert.audience === 'child' ? t('childAlert_onlyYou') : t('childAlert_parentToo')),
+    ].filter(Boolean);
+    if (updating) desc.append(...content);
+    else setTimeout(() => { if (desc.isConnected) desc.append(...content); }, 60);
+    if (open === 'help') {
+      helpPanel.hidden = false;
+      helpButton.setAttribute('aria-expanded', 'true');
+    }
     return card;
   };
 })();

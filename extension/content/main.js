@@ -397,13 +397,20 @@
   /** The alert, for the conversation in front of the child only (not one navigated away from). */
   function showAlert(a, c) {
     if (!config.alertChild || c !== conv) return;
+    const dismissed = (action) => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id, action });
+    if (a.kind === 'sextortion' && SafeDM.showSextortion) {
+      SafeDM.showSextortion({ ...a, siteLabel: site0.label, region: config.region }, dismissed);
+      return;
+    }
+    // A grooming alert never covers the sextortion screen: that one stays until the child closes it.
+    if (SafeDM.sextortionShowing && SafeDM.sextortionShowing()) return;
     SafeDM.showAlert({
       ...a,
       siteLabel: site0.label,
       help: site0.help ? site0.help.block : [],
       quote: (texts.get(a.messageId) || '').slice(0, 240),
       region: config.region,
-    }, () => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id }));
+    }, (action) => dismissed(action));
   }
 
   // ---- observing ----------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 //! Interpretable cue detectors: what in a message looks like a step of grooming.
 //!
-//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`
-//! beside this file), embedded at compile time and parsed once; each row's required literals go
-//! into one Aho-Corasick automaton (`prefilter`), and a message runs only the rows whose literals
-//! it contains, each row a [`regex::Regex`] compiled on its first candidate message. A table
-//! looks like this:
+//! The patterns are data, not code: one table per language (`en.cues`, `de.cues`, `es.cues`, `nl.cues`,
+//! `fr.cues` beside this file), embedded at compile time and parsed once; each row's required
+//! literals go into one Aho-Corasick automaton (`prefilter`), and a message runs only the rows whose
+//! literals it contains, each row a [`regex::Regex`] compiled on its first candidate message. A
+//! table looks like this:
 //!
 //! ```text
 //! # comment
@@ -142,6 +142,46 @@ categories! {
     Coercion = "coercion" => Sexual, 1.6;
     /// Talk about the age gap: "age is just a number", "I know I'm older".
     AgeGap = "age_gap" => Friendship, 1.2;
+    /// A threat to share the child's images, videos or private chats (context: it counts as
+    /// coercion, and with a [`Category::Demand`] it is sextortion).
+    Expose = "expose" => None, 0.0;
+    /// A demand backed by pressure: money, gift cards, game currency, more images, a call,
+    /// staying in contact (context: it only counts beside [`Category::Expose`]).
+    Demand = "demand" => None, 0.0;
+    /// Sextortion: a threat to share images or chats with a demand, within two contact messages.
+    /// Found by the tracker from `expose` and `demand`, never by a table row.
+    Sextortion = "sextortion" => Sexual, 2.0;
+}
+
+impl Category {
+    /// `true` for categories that only give context to others (a stated age, the two halves of
+    /// a sextortion threat): they are never present on their own and weigh nothing in the risk.
+    ///
+    /// ```
+    /// use safedm::cues::Category;
+    /// assert!(Category::Expose.is_context());
+    /// assert!(!Category::Sextortion.is_context());
+    /// ```
+    pub fn is_context(self) -> bool {
+        matches!(
+            self,
+            Category::AgeStatement | Category::Expose | Category::Demand
+        )
+    }
+
+    /// `false` for the categories a table row may not name: the tracker finds them.
+    pub fn found_by_rows(self) -> bool {
+        self != Category::Sextortion
+    }
+
+    /// `true` for the categories the learned scorer was trained with as features. Categories
+    /// added after it was trained are left out, so that adding one never moves its scores.
+    pub fn is_model_feature(self) -> bool {
+        !matches!(
+            self,
+            Category::Expose | Category::Demand | Category::Sextortion
+        )
+    }
 }
 
 /// One cue found in a message.
@@ -166,6 +206,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("de", include_str!("de.cues")),
     ("es", include_str!("es.cues")),
     ("nl", include_str!("nl.cues")),
+    ("fr", include_str!("fr.cues")),
 ];
 
 /// One row of a table after placeholder expansion.
@@ -218,6 +259,111 @@ const ROWS_PER_SET: usize = 64;
 const DFA_BYTES_PER_SET: usize = 2 << 20;
 
 const PLACEHOLDERS: &[(&str, &str)] = &[
+    // Sextortion (English). Expanded first: they use the placeholders below.
+    // The child's images or chats: "your pics", "the video you sent", "our chats", "the ones i
+    // saved".
+    (
+        "{YM}",
+        "(?:(?:your|yours) (?:\\w+ ){0,2}{MEDIA}|{MEDIA} (?:of {YOU}\\b|{YOU} (?:sent|made|gave|did))|(?:what|everything|all|the (?:ones|stuff|things)) {YOU} (?:sent|gave)|our (?:whole |entire )?(?:video ?)?(?:call|chats?|chat history|chat logs?|convos?|conversations?|dms)|the ones i (?:have|saved|kept|got|recorded))",
+    ),
+    // Whom the child's images would be shown to: the child's own people, or everyone.
+    (
+        "{AUD}",
+        "(?:(?:your|yours) (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
+    ),
+    (
+        "{MEDIA}",
+        "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?|screenshots?|screen ?shots?|screen ?recordings?|recordings?|chats?|chat logs?|messages|dms|convos?|conversations?|files|material)",
+    ),
+    // Sextortion (German): the child's images or chats, and the child's people.
+    (
+        "{DE_MEDIA}",
+        "(?:bilder|bild|fotos?|fotografien|pics|pictures?|videos?|clips?|aufnahmen?|aufzeichnung|screenshots?|bildschirmaufnahme|chats?|chatverlauf|chatprotokolle?|nachrichten|dateien|datei|material|kopie|nacktbilder|die (?:alten?|bisherigen|vorhandenen|anderen)|(?:alles )?was du mir (?:geschickt|gesendet) hast)",
+    ),
+    (
+        "{DE_AUD}",
+        "(?:(?:dein|deine|deiner|deinen|deinem|ihr|ihre|ihrer|ihren|ihrem|eure|eurer|euren|eurem) (?:\\w+ )?(?:follower\\w*|freund\\w*|klasse\\w*|familie|eltern|mutter|mama|vater|papa|oma|opa|grossmutter|grossvater|bruder|schwester|geschwister|cousin\\w*|tante|onkel|schule|lehrer\\w*|klassenlehrer\\w*|kontakte?|liste|freundesliste|followerliste|story|mitschuler\\w*|klassenkamerad\\w*|gruppe|klassengruppe|gruppenunterhaltung)|(?:alle|jeder|jedem|jede|jeden) (?:\\w+ )?(?:an|in|aus|von) (?:deiner|deinen|ihrer|ihren|eurer)|(?:jede[rmn]?|alle) (?:kontakt\\w*|freund\\w*|follower\\w*) von (?:dir|ihnen)|(?:die )?(?:ganze|gesamte) (?:familie|schule|klasse)|(?:gruppe|klasse|schule) von (?:deine[rmn]?|ihnen|dir)|(?:mitschuler\\w*|freund\\w*|klassenkamerad\\w*) von dir|(?:\\w+ )?von (?:deiner|deinem|ihrer|ihrem) (?:schule|klasse|familie)|(?:im|ins|auf) (?:netz|internet)|(?:auf|in) (?:eine[rmn]? )?(?:webseite|internetseite|seite)|offentlich)",
+    ),
+    // Sextortion (Dutch): the child's images or chats, the child's people, and the words that
+    // make a threat conditional ("of", "anders", "zo niet", "indien", "doe je dat niet, dan").
+    (
+        "{NL_MEDIA}",
+        "(?:fotos?|fotootjes?|fotografieen|selfies?|filmpjes?|videos?|pictures?|pics|plaatjes?|snaps?|nudes?|naaktfotos|screenshots?|schermopnames?|schermafbeeldingen?|opnames?|beelden|afbeeldingen?|priveafbeeldingen|privefotos|chats?|chatgesprek(?:ken)?|chatlogboeken|chatlogs?|chatgeschiedenis|gesprek(?:ken)?|videogesprek(?:ken)?|berichten|bestanden|bestand|(?:video|beeld|foto)?materiaal|kopie|de (?:oude|vorige|bestaande|andere|eerdere)(?: \\w+)?|(?:alles )?(?:wat|what) (?:je|jij|you) (?:me|mij) (?:hebt |heb )?(?:stuurde|stuurt|gestuurd|gaf|gegeven|liet zien))",
+    ),
+    (
+        "{NL_AUD}",
+        "(?:(?:je|jouw|uw|jullie) (?:hele |complete |volledige |eigen )?(?:\\w+ )?(?:volgers?|volgerslijst|vrienden(?:lijst| lijst)?|vriendinnen|vriendin|vriend|vriendje|klas|klasgenoten|klasgenoot|klassenapp|klassengroep|klassenchat|groepsapp|groepschat|school|ouders|moeder|vader|mama|papa|mam|pap|ma|pa|oma|opa|grootouders|broer|broertje|broers|zus|zusje|zussen|familie|neef|nicht|tante|oom|mentor|leraren|leraar|lerares|docenten|docent|juf|meester|trainer|coach|contacten|contactpersonen|contactenlijst|lijst|team|club|baas|crush|buren|kerk|familieleden|kennissen|collegas|vriendengroep)|heel (?:je |jouw |uw )?(?:familie|school|klas)|de hele (?:klas|school)|iedereen|(?:elk|elke|ieder|iedere|al|alle) (?:\\w+ )?(?:contact|contacten|persoon|volger|volgers|vriend|vrienden) van (?:jou|je|you)|(?:\\w+ ){0,2}(?:van|uit) (?:je|jouw|uw) (?:school|klas|familie|vrienden|lijst|volgers|contacten|team|club))",
+    ),
+    (
+        "{NL_IF}",
+        "(?:of|anders|zo ?niet|als niet|tenzij|als (?:je|jij|you) (?:\\w+ ){0,4}niet|als (?:je|jij|you) (?:me|mij) (?:\\w+ ){0,4}(?:blokt|blokkeert|blokkeerd|negeert|verlaat|ghost|rapporteert|meldt|aangeeft)|indien|in het geval|niet,? dan|daarna|na deze tijd|zonder|wil (?:je|jij|you) niet dat)",
+    ),
+    // Sextortion (French). Elided articles and pronouns are glued on after normalisation
+    // (l'appel → lappel, j'envoie → jenvoie, d'abonnés → dabonnes), and `t'es` reads as `tes`.
+    // The child's images or chats: "tes photos", "ce que tu m'as envoyé", "nos convs", "celles
+    // que j'ai", "la vidéo de toi".
+    (
+        "{FR_YM}",
+        "(?:(?:tes|ta|ton|vos|votre|tous tes|toutes tes|tous vos|toutes vos) (?:\\w+ ){0,2}{FR_MEDIA}|{FR_MEDIA} (?:de toi|de vous|priv\\w*|intimes?|que (?:tu|vous) (?:mas|mavez|ma|me) \\w+)|(?:tout )?ce que (?:tu|vous) (?:mas|mavez|ma|me) (?:\\w+ )?(?:envoy\\w*|envoie|montr\\w*|donn\\w*|fait voir|partag\\w*)|(?:celles?|ceux) (?:que (?:tu|vous) (?:mas|mavez|ma) \\w+|que jai|que je garde|existantes)|(?:nos|notre) (?:\\w+ )?{FR_MEDIA}|lappel (?:dhier|video|camera|cam|visio)|lenregistrement)",
+    ),
+    // Whom they would go to: the child's people ("ta mère", "tous tes contacts", "le groupe de
+    // ta classe", "tout le monde que tu connais"), or the public.
+    (
+        "{FR_AUD}",
+        "(?:(?:ton|ta|tes|votre|vos|tous tes|toutes tes|tous vos|toutes vos|toute ta|tout ton|toute votre|tout votre|une? de tes|une? de vos|chacun de tes|chacun de vos|lensemble de (?:tes|vos|ta|ton|votre)) (?:\\w+ ){0,2}?(?:mere|maman|pere|papa|parents?|darons?|daronne|famille|freres?|soeurs?|cousins?|cousines?|grand-mere|grand-pere|grands-parents|grand mere|grand pere|grands parents|mamie|papi|papy|oncles?|tantes?|amis?|amies?|potes?|copains?|copines?|abonnes|followers?|suiveurs|contacts?|classe|lycee|college|ecole|bahut|profs?|professeurs?|camarades|liste|insta|instagram|snap|snapchat|facebook|tiktok|story|groupes?|entourage|proches|club|equipe|voisins?|mec|meuf|crush|directeur|directrice|collegues|entraineur|coach|quartier)\\b|tout le monde(?: que (?:tu|vous) (?:connais|connaissez))?|tout le (?:lycee|college|bahut|quartier|club)|toute la classe|(?:le |au )?groupe (?:\\w+ ){0,2}(?:de|du|d) ?(?:la |ta |votre |ton )?(?:classe|lycee|college|ecole|famille)|(?:sur|a) (?:internet|le net|les reseaux(?: sociaux)?|des sites?|un site)|publiquement|une personne de (?:ta|votre) liste)",
+    ),
+    (
+        "{FR_MEDIA}",
+        "(?:photos?|photographies?|pictures?|images?|limages?|selfies?|nudes?|snaps?|videos?|vids?|clips?|screens?|screenshots?|captures?(?: d ?ecran| decran)?|enregistrements?|lenregistrements?|conversations?|convs?|convos?|discussions?|messages?|echanges|lechange|fichiers?|contenus?|vocaux|appels? (?:video|camera|cam|visio))",
+    ),
+    // "I send" in the first person: "j'envoie", "je vais les poster", "jvais balancer".
+    (
+        "{FR_SEND}",
+        "(?:je (?:\\w+ ){0,2}|jvais (?:\\w+ )?|jles |jte |jleur |j)(?:envoi\\w*|envoy\\w*|post\\w*|partag\\w*|publi\\w*|montr\\w*|balanc\\w*|diffus\\w*|transfer\\w*|transmet\\w*|fais tourner|ferai tourner|mets?\\b|mettr\\w*|leak\\w*|commence a envoy\\w*|commence envoy\\w*)",
+    ),
+    // The images going somewhere, then a preposition: "partent à", "finissent dans", "seront
+    // envoyées au", "sera transmise à", "seront visibles par".
+    (
+        "{FR_GO}",
+        "(?:part|partent|partira|partiront|va partir|vont partir|va|vont|ira|iront|finit|finissent|finira|finiront|va finir|vont finir|atterri\\w*|arrive\\w*|circul\\w*|tourne\\w*|se retrouv\\w*|(?:sera|seront|vont etre|va etre|seraient|serait|est|sont) (?:\\w+ )?(?:envoy|partag|transmi|diffus|publi|montr|post|transfer|distribu|balanc|expos|mis\\w* en ligne|affich|divulgu)\\w*|(?:sera|seront|seraient|serait) visibles?)(?: (?:direct|directement|tout droit|droit|immediatement|automatiquement|aussi))? (?:a|au|aux|chez|sur|dans|en|par|avec|vers|partout)\\b",
+    ),
+    // What introduces the threat: "sinon", "ou", "soit", "dans le cas contraire", "sans un
+    // paiement", "si tu ne réponds pas".
+    (
+        "{FR_IF}",
+        "(?:sinon|ou|ou bien|autrement|soit|donc|sans (?:quoi|cela|ca|un|une|le|la|les|votre|ton|ta|reponse)|faute de \\w+|a defaut|dans le cas contraire|en cas de (?:refus|non)|si (?:tu|vous) (?:ne )?(?:\\w+ ){0,3}(?:pas|plus|jamais)|si (?:tu|vous) (?:refuses?|refusez|bloques?|bloquez|me bloques?|me bloquez))",
+    ),
+    // Sextortion (Spanish). The child's images or chats: "tus fotos", "nuestras conversaciones",
+    // "lo que me enviaste", "las que ya tengo" (normalised `ya` reads `you`).
+    (
+        "{ES_YM}",
+        "(?:(?:tus|tu|sus|su|nuestr[oa]s?) (?:(?:propi|ultim|primer|viej|antigu|mejor|otr|mism)\\w* )?{ES_MEDIA}|{ES_MEDIA} (?:\\w+ )?(?:tuy[oa]s?|suy[oa]s?|de ti|de usted)|(?:todo )?lo (?:que|q) tengo (?:tuyo|de ti|suyo|de usted)|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado)))",
+    ),
+    (
+        "{ES_MEDIA}",
+        "(?:fotos?|fotitos?|fotografias?|imagen|imagenes|selfies?|videos?|videitos?|vids?|clips?|grabacion(?:es)?|capturas?(?: de pantalla)?|pantallazos?|screenshots?|chats?|conversacion(?:es)?|mensajes|(?:los|nuestros|tus|sus) mensaje|audios|archivos?|material|contenido|nudes|packs?|desnudos|lo (?:que|q) me (?:enviaste|mandaste|pasaste|ensenaste|mostraste|diste|has (?:enviado|mandado|pasado|ensenado|mostrado))|(?:las|los) (?:que|q) (?:you |ya )?(?:tengo|guarde|me (?:enviaste|mandaste|pasaste|has enviado|has mandado))|(?:las|los) (?:existentes|anteriores)|(?:el|la) (?:primer[oa]|anterior|ultim[oa]))",
+    ),
+    // Whom they would go to: the child's people (with a possessive: a sibling's "mamá" is not
+    // one), the child's class or feed, or everyone. Not `vuestros`: a teacher addresses a class.
+    (
+        "{ES_AUD}",
+        "(?:(?:tu|tus|su|sus) (?:\\w+ )?(?:padres|papas|madre|padre|mama|papa|mami|papi|familia|familiares|abuel[oa]s?|herman[oa]s?|hermanit[oa]s?|prim[oa]s?|ti[oa]s?|amig[oa]s?|amistades|seguidor(?:es|as)?|followers|contactos?|lista|clase|companer[oa]s?|compis?|profes?|profesor(?:a|es|as)?|maestr[oa]s?|tutor(?:a|es)?|colegio|cole|insti|instituto|escuela|universidad|grupos?|novi[oa]|entrenador(?:a)?|club|equipo|iglesia|vecin[oa]s|jefe|insta|instagram|tiktok|snap|snapchat|facebook|face|twitter|historia|muro|perfil|gente|circulo|entorno|barrio|pueblo)|(?:amig[oa]s?|prim[oa]s?|herman[oa]s?|companer[oa]s?|contactos?|seguidor(?:es|as)?) tuy[oa]s?|todo el (?:insti|instituto|cole|colegio|mundo|pueblo|barrio|club|equipo)|toda (?:la|tu|su) (?:clase|escuela|familia|gente|lista)|todos (?:los|las|aquellos) (?:que|q) (?:tu |usted )?(?:conoce|conoces|sigue|sigues)|todo tu (?:snap|tiktok|insta|instagram|face|facebook|twitter|grupo|lista|barrio|mundo|entorno|circulo|pueblo|insti|cole|colegio|instituto)|(?:el )?(?:chat de )?grupo de (?:tu |la |su )?clase|(?:la )?totalidad de (?:tu|su) \\w+|internet|la red|las redes(?: sociales)?|redes sociales|una (?:web|pagina)|la web|(?:el )?sitio web|pagina (?:de )?internet|paginas? porno|mi (?:historia|estado|perfil|muro|canal))",
+    ),
+    // A threat's hinge: "o", "si no", "de lo contrario", "en caso contrario", "la negativa".
+    (
+        "{ES_OR}",
+        "(?:o|sino|si no|de lo contrario|de otro modo|en caso contrario|caso contrario|en caso de (?:negativa|no \\w+)|si (?:usted |tu )?no|de no hacerlo|en caso de no hacerlo|como (?:no|me|vuelvas)|si me vuelves a|la negativa|la no \\w+|cualquier intento|por cada|si me (?:bloqueas|ignoras|dejas)|antes de que)",
+    ),
+    // Sending, showing, publishing, and the images arriving ("van", "llegan", "acaban en").
+    (
+        "{ES_SEND}",
+        "(?:mand\\w*|envi\\w*|reenvi\\w*|pas[oae]\\w*|ensen\\w*|mostr\\w*|muestr\\w*|sub[eoia]\\w*|publi\\w*|compart\\w*|difund\\w*|difusion|filtr\\w*|pong[oa]\\w*|pondr\\w*|poner|colg\\w*|cuelg\\w*|doy|dare|van?|vaya|vayan|ira|iran|acab\\w*|termin\\w*|lleg\\w*|recib\\w*|ven?|vera|veran|vean?|mira\\w*|leer|leeran|visibles?|transmit\\w*|remit\\w*|distribu\\w*|expon\\w*|expuest\\w*|circul\\w*)",
+    ),
+    // The child's people receiving or seeing them.
+    (
+        "{ES_SEE}",
+        "(?:recib\\w*|ven?|vera|veran|vean?|veria|verian|ver|mira\\w*|lee|leen|leer|leera|leeran|tendra|tendran|sabra|sabran|flip\\w*|descubr\\w*|alucin\\w*)",
+    ),
     ("{YOU}", "(?:you|yu)"),
     ("{YOUR}", "(?:your|youre|you are|yours|you)"),
     // "you are" as chat writes it: `ur`/`u r` normalise to `your`/`you are`, `u` alone to `you`.
@@ -410,12 +556,19 @@ fn parse_table(
         }
         let at = || format!("cue table {lang}, line {}", n + 1);
         if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            category = Some(Category::from_name(name).ok_or_else(|| {
+            let named = Category::from_name(name).ok_or_else(|| {
                 Error::new(
                     ErrorKind::InvalidCueTable,
                     format!("{}: unknown category {name:?}", at()),
                 )
-            })?);
+            })?;
+            if !named.found_by_rows() {
+                return Err(Error::new(
+                    ErrorKind::InvalidCueTable,
+                    format!("{}: [{name}] is found by the tracker, not by rows", at()),
+                ));
+            }
+            category = Some(named);
             continue;
         }
         let Some(category) = category else {

@@ -156,7 +156,7 @@ pub fn message(set: &FeatureSet, normalized: &str, hits: &[CueHit]) -> MessageFe
     }
     let mut cues = 0u32;
     let mut age = None;
-    for h in hits {
+    for h in hits.iter().filter(|h| h.category.is_model_feature()) {
         if let Some(i) = Category::ALL.iter().position(|c| *c == h.category) {
             cues |= 1 << i;
             ids.push(id(bits, &[b"c", h.category.name().as_bytes()]));
@@ -209,7 +209,9 @@ pub fn window_combinations(set: &FeatureSet, cues: u32, adult: bool) -> Vec<u32>
     let present: Vec<Category> = Category::ALL
         .iter()
         .enumerate()
-        .filter(|(i, c)| cues & (1 << i) != 0 && **c != Category::AgeStatement)
+        .filter(|(i, c)| {
+            cues & (1 << i) != 0 && **c != Category::AgeStatement && c.is_model_feature()
+        })
         .map(|(_, c)| *c)
         .collect();
     for (i, a) in present.iter().enumerate() {

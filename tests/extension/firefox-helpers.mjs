@@ -118,7 +118,8 @@ export async function launchFirefox() {
       const deadline = Date.now() + timeout;
       for (;;) {
         const a = await h.readAlert(page);
-        if (a || Date.now() > deadline) return a;
+        // The live region is filled a moment after the card appears (so that it is announced).
+        if ((a && a.description) || Date.now() > deadline) return a;
         await sleep(150);
       }
     },
@@ -177,7 +178,7 @@ async function readAlert(browser, page) {
         for (let c = a.firstChild; c; c = c.nextSibling) walk(c);
       };
       walk(dialog);
-      return JSON.stringify({ name: dialog.name, text: texts.join(' '), buttons });
+      return JSON.stringify({ name: dialog.name, description: dialog.description || '', text: texts.join(' '), buttons });
     }
     return 'null';
   })()`);

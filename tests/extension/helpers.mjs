@@ -258,21 +258,21 @@ export async function readAlert(page) {
       for (const c of n.childIds || []) walk(byId.get(c));
     };
     walk(dialog);
-    return { name: dialog.name ? dialog.name.value : '', text: texts.join(' '), buttons, roles };
+    return { name: dialog.name ? dialog.name.value : '', description: dialog.description ? dialog.description.value : '', text: texts.join(' '), buttons, roles };
   } finally {
     await cdp.detach();
   }
 }
 
 /**
- * The alert's DOM, read over CDP through its closed shadow root: every node under the
+ * The alert's DOM (or another of our hosts', by element name), read over CDP through its closed shadow root: every node under the
  * <safedm-alert> host as {type: 'element'|'text'|'shadow'|other nodeType, name, attrs, text}.
  */
-export async function alertDom(page) {
+export async function alertDom(page, hostName = 'safedm-alert') {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const find = (n) => (n.localName === 'safedm-alert' ? n : (n.children || []).map(find).find(Boolean) || null);
+    const find = (n) => (n.localName === hostName ? n : (n.children || []).map(find).find(Boolean) || null);
     const host = find(root);
     if (!host) return null;
     const out = [];
@@ -316,12 +316,15 @@ export function assertAlertTextOnly(dom, { lang, region, texts = [] }) {
   for (const x of texts) if (!textNodes.includes(x)) fail(`no text node "${x}"`);
 }
 
-/** Waits for the alert (or returns null after `timeout`). */
+/**
+ * Waits for the alert (or returns null after `timeout`), with its text: the live region is in the
+ * page empty first and filled a moment later, so that screen readers announce it.
+ */
 export async function waitAlert(page, timeout = 3000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const a = await readAlert(page);
-    if (a) return a;
+    if (a && (a.description || Date.now() > deadline)) return a;
     if (Date.now() > deadline) return null;
     await sleep(100);
   }
@@ -389,3 +392,45 @@ export async function unlock(page, pin) {
   await page.click('#lock-unlock');
   await page.waitForSelector('#view-main:not([hidden]) nav.tabs', { timeout: 10000 });
 }
+
+// ---- issue 16: axe-core and the browser's notifications -------------------------------------
+
+const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/**
+ * axe-core (pinned in package-lock.json, read from node_modules, never shipped) run in `page`:
+ * evaluated over CDP, so an extension page's CSP does not stop it. Returns the violations as
+ * short strings ("rule: target"), [] when none.
+ */
+export async function axe(page) {
+  await page.evaluate(fs.readFileSync(AXE, 'utf8'));
+  const res = await page.evaluate(async () => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return res.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} (${n.failureSummary || v.help})`.slice(0, 300)));
+}
+
+/**
+ * The notifications the extension created, as the browser holds them: chrome.notifications
+ * .getAll() in the worker (ids only) joined with what each was created with (recorded by a
+ * pass-through wrapper that `watchNotifications` installs: the real call still runs).
+ */
+export async function watchNotifications(h) {
+  return evalWorker(h, () => {
+    if (globalThis.__notes) return true;
+    globalThis.__notes = {};
+    const real = chrome.notifications.create.bind(chrome.notifications);
+    chrome.notifications.create = (id, opts, ...rest) => {
+      globalThis.__notes[id] = { title: opts.title, message: opts.message, contextMessage: opts.contextMessage || '' };
+      return real(id, opts, ...rest);
+    };
+    return true;
+  });
+}
+export const notifications = (h) => evalWorker(h, async () => {
+  const ids = await new Promise((r) => chrome.notifications.getAll(r));
+  return Object.keys(ids || {}).map((id) => ({ id, ...((globalThis.__notes || {})[id] || {}) }));
+});
+export const clearNotifications = (h) => evalWorker(h, async () => {
+  const ids = await new Promise((r) => chrome.notifications.getAll(r));
+  for (const id of Object.keys(ids || {})) await new Promise((r) => chrome.notifications.clear(id, r));
+  return true;
+});

@@ -38,3 +38,37 @@ test('de: the alert is in German and "Mit jemandem reden" offers Nummer gegen Ku
   await page.screenshot({ path: t.screenshotPath('alert-talk-de.png') });
   await page.close();
 });
+
+test('de: the parent\'s report is in German (levels, reasons), with German reporting links and local time', async () => {
+  const fs = await import('node:fs');
+  const opts = await t.optionsPage(h);
+  await opts.waitForSelector('#setup-form');
+  assert.equal(await opts.inputValue('#field-region'), 'DE', 'the country from the locale (de-DE)');
+  await opts.fill('#setup-pin', '2468');
+  await opts.fill('#setup-pin2', '2468');
+  await opts.click('#setup-finish');
+  await opts.waitForSelector('#recovery-code');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
+  await opts.waitForSelector('#alert-list article');
+  assert.deepEqual(await t.axe(opts), [], 'axe-core on the German alert centre');
+  const [dj] = await Promise.all([opts.waitForEvent('download'), opts.click('#export-json')]);
+  const json = JSON.parse(fs.readFileSync(await dj.path(), 'utf8'));
+  assert.equal(json.language.slice(0, 2), 'de');
+  assert.equal(json.country, 'DE');
+  const c = json.conversations[0];
+  assert.equal(c.siteName, 'WhatsApp');
+  assert.equal(c.contact, 'Sam', 'the name in the header, not "Profile details"');
+  assert.match(c.conversationId, /^447700900123@c\.us$/);
+  assert.ok(['Hinweis', 'Warnung'].includes(c.highestLevelText));
+  assert.ok(c.reasons.every((r) => !/^(The contact|An age)/.test(r.text)), 'no English reason');
+  assert.ok(c.reasons.some((r) => /^Der Kontakt /.test(r.text)));
+  assert.ok(json.reportTo.some((l) => l.url.includes('polizei.de')));
+  const [dl] = await Promise.all([opts.waitForEvent('download'), opts.click('#export-html')]);
+  const html = fs.readFileSync(await dl.path(), 'utf8');
+  assert.match(html, /<html [^>]*lang="de/);
+  assert.match(html, /Alle Zeiten sind Ortszeiten/);
+  assert.match(html, /Wo melden \(Deutschland\)/);
+  assert.doesNotMatch(html, /ceop|cybertip/i);
+  await opts.close();
+});

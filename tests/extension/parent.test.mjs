@@ -1,7 +1,9 @@
 // The parent's side (issue 5): first-run setup, the PIN lock and its back-off, locked pages,
 // trusted contacts, the alert centre, evidence keeping (ciphertext only), the export, hostile
-// names as text, tamper evidence, the popup, a browser restart on the same profile and the
-// forgotten-PIN reset. One browser for most tests (they run in order and build on each other),
+// names as text, tamper evidence, the popup, a browser restart on the same profile; and issue 16:
+// the recovery code (shown once) and a forgotten PIN replaced with it, the PIN changed in the
+// settings, one card per conversation, the report for the authorities, trusted contacts by
+// conversation id, axe-core on every page. One browser for most tests (they run in order and build on each other),
 // a second launch on the same profile for the restart; no request may leave the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,9 @@ import * as t from './helpers.mjs';
 const PIN = '4826';
 let h;
 let opts; // the options page, unlocked after setup
+let recoveryCode = '';
 const violations = [];
+const axeClean = async (page, what) => assert.deepEqual(await t.axe(page), [], `axe-core on ${what}`);
 
 before(async () => { h = await t.launch({ locale: 'en-GB' }); });
 after(async () => {
@@ -31,6 +35,9 @@ const clearAlerts = () => t.evalWorker(h, async () => {
 const send = (page, msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
 const alertItems = (page) => page.$$eval('#alert-list article', (els) => els.map((e) => ({
   contact: e.querySelector('.contact').textContent,
+  ids: e.dataset.ids.split(' '),
+  timeline: [...e.querySelectorAll('.timeline li')].map((li) => li.dataset.level),
+  actions: [...e.querySelectorAll('.child-actions li')].map((li) => li.dataset.action),
   level: e.className.match(/level-(\w+)/)[1],
   reasons: [...e.querySelectorAll('.reasons li')].map((li) => li.textContent),
   excerpts: [...e.querySelectorAll('.excerpts blockquote')].map((b) => b.textContent),
@@ -41,6 +48,8 @@ const alertItems = (page) => page.$$eval('#alert-list article', (els) => els.map
 test('first run: the options page opens after install and the setup stores only a PIN hash', async () => {
   opts = await t.optionsPage(h);
   await opts.waitForSelector('#setup-form');
+  await axeClean(opts, 'setup');
+  assert.equal(await opts.inputValue('#field-region'), 'GB', 'the country defaults from the locale (en-GB)');
   assert.match(await opts.textContent('#view-setup'), /Set up SafeDM/);
   // Every choice is offered, sensitivity with one sentence each.
   for (const s of ['Relaxed', 'Balanced', 'Strict', 'Under 10', '10–12', '13–15', '16–17', 'My child', 'Me only', 'Both', 'Discord', 'Reddit']) {
@@ -66,7 +75,19 @@ test('first run: the options page opens after install and the setup stores only 
   await opts.check('input[name=evidence]');
   await opts.screenshot({ path: t.screenshotPath('parent-setup.png'), fullPage: true });
   await opts.click('#setup-finish');
+  // The recovery code, once: Continue only after the parent says it is kept.
+  await opts.waitForSelector('#recovery-code');
+  recoveryCode = await opts.textContent('#recovery-code');
+  assert.match(recoveryCode, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+  assert.equal(await opts.isDisabled('#recovery-continue'), true);
+  await axeClean(opts, 'the recovery code');
+  await opts.screenshot({ path: t.screenshotPath('parent-recovery-code.png') });
+  const [saved] = await Promise.all([opts.waitForEvent('download'), opts.click('#recovery-save')]);
+  assert.ok(fs.readFileSync(await saved.path(), 'utf8').includes(recoveryCode), 'saved to a file');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
   await opts.waitForSelector('#alerts');
+  assert.equal(await opts.$('#recovery-code'), null, 'the code left the page');
   assert.match(await opts.textContent('#notice'), /set up and watching/);
   assert.match(await opts.textContent('#no-alerts'), /No alerts so far/);
 
@@ -77,6 +98,9 @@ test('first run: the options page opens after install and the setup stores only 
   assert.equal(st.settings.setupDone, true);
   assert.ok(st.auth.pin.salt && st.auth.pin.hash && st.auth.pin.iterations >= 100000, 'salted PBKDF2 hash');
   assert.ok(!JSON.stringify(st).includes(PIN), 'the PIN itself is stored nowhere');
+  assert.ok(st.auth.recovery.hash && !JSON.stringify(st).includes(recoveryCode) && !JSON.stringify(st).includes(recoveryCode.replace(/-/g, '')),
+    'only a hash of the recovery code');
+  assert.equal(st.settings.region, 'GB');
   assert.ok(st.auth.evidence.pub && st.auth.evidence.wrapped.ct, 'evidence key pair, private half wrapped');
   assert.deepEqual(st.tamperLog || [], [], 'a fresh install is not tampering');
 });
@@ -89,19 +113,31 @@ test('an alert on a fixture page appears in the alert centre with its reasons an
   await opts.bringToFront();
   await opts.waitForSelector('#alert-list article.level-alert', { timeout: 5000 });
   const items = await alertItems(opts);
+  const log = (await local()).alertLog;
+  assert.ok(log.length >= 2, `the chat logged ${log.length} entries (warnings, then the alert)`);
+  assert.equal(items.length, 1, 'one card for the one conversation');
   const top = items[0];
-  assert.equal(top.level, 'alert', 'newest first');
+  assert.deepEqual(top.ids.sort(), log.map((e) => e.id).sort(), 'the card holds every entry of the conversation');
+  assert.equal(top.level, 'alert', 'the highest level');
+  assert.deepEqual(top.timeline, ['watch', 'warn', 'alert'], 'the escalation, with dates');
   assert.match(top.contact, /sam_plays on Discord/);
+  assert.match(top.text, /Conversation id on the site: 1190000000000000001/);
   assert.ok(top.reasons.length >= 2, 'reasons listed');
   assert.ok(top.reasons.every((r) => r.length > 10 && !/[<>{}]/.test(r)), 'plain words');
+  assert.equal(new Set(top.reasons).size, top.reasons.length, 'each reason once');
   assert.ok(top.excerpts.some((x) => /snapchat/i.test(x)), 'the excerpts open with the PIN');
-  assert.match(top.text, /Stage: /);
+  assert.ok(top.excerpts.some((x) => /Your child: im 13/.test(x)), 'both sides of the chat');
+  assert.match(top.text, /Where it was heading: /);
+  assert.doesNotMatch(top.text, /Stage:|private channel/, 'no jargon');
   assert.match(top.text, /What to do now/);
+  assert.match(await opts.textContent('#levels-explain'), /Warning means a few signs came together.*Alert means a strong pattern/s);
   const links = await opts.$$eval('#alert-list article:first-child details.guide a', (as) => as.map((a) => a.href));
-  assert.ok(links.some((l) => l.includes('ceop.police.uk')) && links.some((l) => l.includes('cybertip.org')));
+  assert.ok(links.some((l) => l.includes('ceop.police.uk')) && links.some((l) => l.includes('iwf.org.uk')), 'the UK\'s reporting links');
+  assert.ok(!links.some((l) => l.includes('cybertip.org')), 'not the US one for a UK family');
   assert.ok(await opts.$('#chart svg rect'), 'weekly chart');
   const week = await opts.getAttribute('#chart svg', 'aria-label');
-  assert.match(week, new RegExp(`${items.length}$`), 'this week holds the alerts');
+  assert.match(week, /, 1$/, 'this week: one conversation (not one per entry)');
+  await axeClean(opts, 'the alert centre');
 
   // Filters: by site and level.
   await opts.selectOption('#filter-site', 'instagram');
@@ -115,6 +151,30 @@ test('an alert on a fixture page appears in the alert centre with its reasons an
   assert.match(await opts.textContent('#alert-list article:first-child details.guide'), /Talk first\./);
   await opts.screenshot({ path: t.screenshotPath('parent-alert-centre.png'), fullPage: true });
   await page.close();
+});
+
+test('the child\'s answers are recorded apart: close, Escape, "I\'m OK", the blocking steps, "Talk to someone"', async () => {
+  const page = await t.openSite(h, 'discord', { key: 'B' });
+  await t.play(page, t.GROOMING);
+  assert.ok(await t.waitAlert(page, 3000));
+  await t.clickAlertButton(page, 'Show me how to block and report');
+  await t.clickAlertButton(page, 'Talk to someone');
+  await t.clickAlertButton(page, 'Close the SafeDM message');
+  await t.sleep(400);
+  const entry = (await local()).alertLog.filter((e) => e.conversation === '1190000000000000002').pop();
+  assert.deepEqual(entry.childActions.map((a) => a.action), ['block', 'talk', 'close']);
+  await opts.waitForFunction(() => [...document.querySelectorAll('#alert-list article')].some((a) => a.dataset.conversation === '1190000000000000002' && a.querySelectorAll('.child-actions li').length === 3));
+  const card = (await alertItems(opts)).find((c) => c.text.includes('1190000000000000002'));
+  assert.deepEqual(card.actions, ['block', 'talk', 'close']);
+  assert.match(card.text, /asked for help \(opened “Talk to someone”\)/);
+  assert.match(card.text, /closed the message \(×\)/);
+  await page.close();
+  await t.evalWorker(h, async () => {
+    const log = (await chrome.storage.local.get('alertLog')).alertLog.filter((e) => e.conversation !== '1190000000000000002');
+    await chrome.storage.local.set({ alertLog: log });
+    return true;
+  });
+  await opts.waitForFunction(() => document.querySelectorAll('#alert-list article').length === 1);
 });
 
 test('evidence keeping stores only ciphertext: no fixture message text in chrome.storage.local', async () => {
@@ -133,30 +193,71 @@ test('evidence keeping stores only ciphertext: no fixture message text in chrome
   }
 });
 
-test('mark reviewed, delete one; export writes a printable HTML page and a JSON file', async () => {
-  const before = await alertItems(opts);
+test('mark reviewed; the report for the authorities as printable HTML and JSON; delete asks first', async () => {
   await opts.click('#alert-list article:first-child button.review');
   await opts.waitForSelector('#alert-list article:first-child .badge.reviewed');
-  assert.ok((await local()).alertLog.some((a) => a.reviewed));
+  assert.ok((await local()).alertLog.every((a) => a.reviewed), 'every entry of the card');
+  await axeClean(opts, 'a reviewed card');
+  // A tamper event, to be in the report.
+  await t.evalWorker(h, async () => {
+    await chrome.storage.local.set({ tamperLog: [{ id: 'tt-1', time: Date.now() - 3600000, kind: 'reenabled', reviewed: true }] });
+    return true;
+  });
+  await t.sleep(300);
 
   const [dl] = await Promise.all([opts.waitForEvent('download'), opts.click('#export-html')]);
   const html = fs.readFileSync(await dl.path(), 'utf8');
   fs.copyFileSync(await dl.path(), t.screenshotPath(dl.suggestedFilename()));
   assert.match(dl.suggestedFilename(), /^safedm-report-\d{4}-\d{2}-\d{2}\.html$/);
+  assert.match(html, /<html [^>]*lang="en/);
+  assert.match(html, /<main>/);
   assert.match(html, /<h1>SafeDM report<\/h1>/);
+  assert.match(html, /All times are local times, time zone [A-Za-z_/]+ \(UTC[+-]\d\d:\d\d\)/);
   assert.match(html, /sam_plays/);
-  assert.match(html, /snapchat/i, 'the kept excerpts are in the report');
+  assert.match(html, /1190000000000000001/, 'the conversation id the page shows');
+  assert.match(html, /Your child<\/td><td[^>]*>im 13/, 'the child\'s side too');
+  assert.match(html, /snapchat/i, 'the kept lines are in the report');
+  assert.match(html, /Alert: /, 'levels in words');
+  assert.doesNotMatch(html, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/, 'no raw UTC timestamps');
+  assert.match(html, /switched off and switched on again/, 'tamper events');
+  assert.match(html, /Where to report \(United Kingdom\)/);
+  assert.match(html, /ceop\.police\.uk/);
+  assert.doesNotMatch(html, /cybertip/);
   assert.match(html, /@media print/);
+  // The report itself: screenshot and axe-core.
+  const rp = await h.ctx.newPage();
+  await rp.setContent(html);
+  await rp.screenshot({ path: t.screenshotPath('parent-report.png'), fullPage: true });
+  await axeClean(rp, 'the exported report');
+  await rp.close();
+
   const [dj] = await Promise.all([opts.waitForEvent('download'), opts.click('#export-json')]);
   const json = JSON.parse(fs.readFileSync(await dj.path(), 'utf8'));
   fs.copyFileSync(await dj.path(), t.screenshotPath(dj.suggestedFilename()));
-  assert.equal(json.alerts.length, before.length);
-  const a = json.alerts[0];
-  for (const k of ['time', 'site', 'contact', 'level', 'stage', 'reasons']) assert.ok(k in a, k);
-  assert.ok(a.excerpts && a.excerpts.length, 'excerpts in the JSON');
+  assert.match(json.generated, /T\d\d:\d\d:\d\d[+-]\d\d:\d\d$/, 'local time with its offset');
+  assert.ok(json.timeZone);
+  assert.equal(json.country, 'GB');
+  assert.equal(json.conversations.length, 1);
+  const c = json.conversations[0];
+  assert.equal(c.siteName, 'Discord');
+  assert.equal(c.contact, 'sam_plays');
+  assert.equal(c.conversationId, '1190000000000000001');
+  assert.deepEqual(c.escalation.map((x) => x.level), ['watch', 'warn', 'alert']);
+  assert.ok(c.reasons.every((r) => r.text.length > 10));
+  assert.equal(c.alerts.length, (await local()).alertLog.length);
+  assert.ok(c.lines.some((l) => l.from === 'child' && l.text === 'im 13' && /[+-]\d\d:\d\d$/.test(l.time)), 'both sides with times');
+  assert.ok(c.lines.some((l) => l.from === 'contact' && l.flagged));
+  assert.deepEqual(json.tamper.map((e) => e.kind), ['reenabled']);
+  assert.ok(json.reportTo.some((l) => l.url.includes('ceop.police.uk')));
+  await t.evalWorker(h, async () => { await chrome.storage.local.remove('tamperLog'); return true; });
 
-  await opts.click('#alert-list article:last-child button.delete');
-  await opts.waitForFunction((n) => document.querySelectorAll('#alert-list article').length === n - 1, before.length);
+  // Delete asks for confirmation; Cancel keeps the card.
+  await opts.click('#alert-list article:first-child button.delete');
+  await opts.waitForSelector('#alert-list article:first-child .delete-yes');
+  assert.match(await opts.textContent('#alert-list article:first-child .confirm'), /Delete this conversation's alerts\?/);
+  await opts.click('#alert-list article:first-child .delete-no');
+  await opts.waitForSelector('#alert-list article:first-child button.delete');
+  assert.ok((await local()).alertLog.length > 0, 'nothing deleted on Cancel');
 });
 
 test('contact names and reasons containing HTML render as text, in the page and the report', async () => {
@@ -185,15 +286,21 @@ test('contact names and reasons containing HTML render as text, in the page and 
   assert.ok(html.includes('&lt;img src=x onerror="window.__pwned=1"&gt;Sam&lt;script&gt;'), 'escaped in the report');
   assert.ok(!html.includes('<img src=x'), 'no live markup in the report');
   await opts.click('article[data-id="evil-1"] button.delete');
+  await opts.click('article[data-id="evil-1"] .delete-yes');
   await opts.waitForSelector('article[data-id="evil-1"]', { state: 'detached' });
 });
 
 test('a trusted contact is scored but never raises a warn; an alert is noted as trusted', async () => {
+  // Trusted by the conversation's id, picked from the conversations SafeDM has read.
   await opts.click('#tab-trusted');
-  await opts.fill('#trusted-input-discord', 'sam_plays');
-  await opts.click('#trusted-add-discord');
-  await opts.waitForSelector('fieldset[data-site=discord] li .name');
-  assert.deepEqual((await local()).settings.trusted.discord, ['sam_plays']);
+  await opts.waitForSelector('#seen-list li[data-id="1190000000000000001"] button.trust');
+  await axeClean(opts, 'trusted contacts');
+  await opts.click('#seen-list li[data-id="1190000000000000001"] button.trust');
+  await opts.waitForSelector('#trusted-list li[data-id="1190000000000000001"]');
+  assert.deepEqual((await local()).settings.trusted.discord, [{ id: '1190000000000000001', label: 'sam_plays' }]);
+  // The real Mum's conversation, trusted elsewhere: a stranger named "Mum" (conversation B) is not her.
+  const s0 = (await local()).settings;
+  await send(opts, { type: 'options:save-settings', settings: { ...s0, trusted: { ...s0.trusted, discord: [...s0.trusted.discord, { id: '1190000000000000999', label: 'Mum' }] } } });
   await opts.click('#tab-alerts');
 
   await clearAlerts();
@@ -217,9 +324,10 @@ test('a trusted contact is scored but never raises a warn; an alert is noted as 
   }
   await page.close();
 
-  // The same sequence from someone not trusted on that site logs the warn.
+  // The same sequence from someone not trusted on that site logs the warn, although the name
+  // "Mum" is a trusted contact's label.
   await clearAlerts();
-  const other = await t.openSite(h, 'discord', { key: 'B' }); // "Mum" is not on the list
+  const other = await t.openSite(h, 'discord', { key: 'B' }); // "Mum", in another conversation
   await t.play(other, t.GROOMING);
   await t.sleep(500);
   assert.ok(((await local()).alertLog || []).some((e) => e.level === 'warn' && !e.trusted), 'an untrusted warn is logged');
@@ -243,6 +351,7 @@ test('the popup: site supported, adapter reading, the conversation level, a link
   assert.match(await popup.textContent('#level'), /This conversation: an alert\./);
   assert.equal(await popup.textContent('#open-alerts'), 'Open the alert centre');
   await popup.screenshot({ path: t.screenshotPath('parent-popup.png') });
+  await axeClean(popup, 'the popup');
   const [opened] = await Promise.all([h.ctx.waitForEvent('page'), popup.click('#open-alerts')]);
   await opened.waitForLoadState();
   assert.match(opened.url(), /options\/options\.html#alerts$/);
@@ -306,11 +415,13 @@ test('settings changed without the PIN show in the alert centre', async () => {
     return true;
   });
   await opts.waitForSelector('#tamper li[data-kind=settings-changed]', { timeout: 5000 });
+  await axeClean(opts, 'tamper events');
   assert.match(await opts.textContent('#tamper'), /changed without the PIN/);
   // Settings the parent saves with the PIN are not tampering.
   await opts.click('#tamper-seen');
   await opts.waitForSelector('#tamper', { state: 'detached' });
   await opts.click('#tab-settings');
+  await axeClean(opts, 'the settings');
   await opts.check('input[name=sensitivity][value=strict]');
   await opts.click('#settings-save');
   await opts.waitForFunction(() => /Saved/.test(document.getElementById('notice').textContent));
@@ -346,6 +457,7 @@ test('settings survive a browser restart on the same profile; a plain restart is
   h = await t.launch({ locale: 'en-GB', dir });
   const page = await t.optionsPage(h, { fresh: true, hash: '#settings' });
   await page.waitForSelector('#lock-form');
+  await axeClean(page, 'the lock screen');
   await t.unlock(page, PIN);
   await page.waitForSelector('#settings-form');
   assert.equal(await page.isChecked('input[name=ageBand][value="10-12"]'), true);
@@ -353,28 +465,79 @@ test('settings survive a browser restart on the same profile; a plain restart is
   assert.equal(await page.isChecked('input[name=site-reddit]'), false);
   assert.equal(await page.isChecked('input[name=evidence]'), true);
   await page.click('#tab-trusted');
-  assert.deepEqual(await page.$$eval('fieldset[data-site=discord] .name', (els) => els.map((e) => e.textContent)), ['sam_plays']);
+  assert.deepEqual(await page.$$eval('#trusted-list .name', (els) => els.map((e) => e.textContent)), ['sam_plays', 'Mum']);
   await t.sleep(1800); // the worker's life check runs 1.5 s after start
   assert.equal(((await local()).tamperLog || []).filter((e) => !e.reviewed).length, 0, 'no tamper event for a restart');
   opts = page;
 });
 
-test('forgotten PIN: the documented reset wipes the log and settings, and says so afterwards', async () => {
+test('the PIN is changed in the settings with the old one; kept excerpts still open', async () => {
+  await opts.click('#tab-settings');
+  await opts.fill('#pin-old', '9999');
+  await opts.fill('#pin-new', '13579');
+  await opts.fill('#pin-new2', '13579');
+  await opts.click('#pin-change');
+  await opts.waitForFunction(() => /Wrong PIN/.test(document.getElementById('pin-msg').textContent));
+  await t.sleep(1100); // the back-off of one wrong PIN
+  await opts.fill('#pin-old', PIN);
+  await opts.fill('#pin-new', '13579');
+  await opts.fill('#pin-new2', '13579');
+  await opts.click('#pin-change');
+  await opts.waitForFunction(() => /The PIN is changed/.test(document.getElementById('pin-msg').textContent));
+  await opts.click('#lock-now');
+  await opts.waitForSelector('#lock-form');
+  await opts.fill('#lock-pin', PIN);
+  await opts.click('#lock-unlock');
+  await opts.waitForFunction(() => /Wrong PIN/.test(document.getElementById('lock-msg').textContent));
+  await opts.waitForSelector('#lock-pin:not([disabled])', { timeout: 3000 });
+  await t.unlock(opts, '13579');
+});
+
+test('forgotten PIN: the recovery code sets a new one, nothing is deleted, the alert centre says so; no wipe on the lock screen', async () => {
+  // Something to keep: an alert with sealed excerpts.
+  await clearAlerts();
+  const page = await t.openSite(h, 'discord');
+  await t.play(page, t.GROOMING);
+  await t.sleep(600);
+  await page.close();
+  const before = (await local()).alertLog;
+  assert.ok(before.some((e) => e.sealed), 'excerpts kept');
   await opts.click('#lock-now');
   await opts.waitForSelector('#forgot');
+  // The PIN comes first; the way out of a forgotten PIN is folded away after it, and wipes nothing.
+  const order = await opts.$$eval('#view-lock form, #view-lock details', (els) => els.map((e) => e.id));
+  assert.deepEqual(order, ['lock-form', 'forgot', 'recover-form']);
+  assert.equal(await opts.$('#forgot[open]'), null);
+  assert.equal(await opts.$('#reset-confirm'), null, 'no RESET wipe');
+  const wipe = await opts.evaluate(() => chrome.runtime.sendMessage({ type: 'options:reset', confirm: 'RESET' }).catch((e) => ({ error: String(e) })));
+  assert.ok(!wipe || wipe.type !== 'worker:ok', 'the worker has no reset either');
+  assert.equal((await local()).alertLog.length, before.length);
   await opts.click('#forgot summary');
-  assert.match(await opts.textContent('#forgot'), /deletes every alert, every kept excerpt and all settings/);
-  await opts.fill('#reset-confirm', 'RESET');
-  await opts.click('#reset-go');
-  await opts.waitForSelector('#setup-form');
-  const st = await local();
-  assert.equal(st.auth, undefined);
-  assert.equal(st.alertLog, undefined);
-  assert.equal(st.settings.setupDone, false);
-  assert.equal(st.settings.trusted.discord.length, 0);
-  assert.deepEqual(st.tamperLog.map((e) => e.kind), ['reset']);
-  await opts.fill('#setup-pin', '97531');
-  await opts.fill('#setup-pin2', '97531');
-  await opts.click('#setup-finish');
-  await opts.waitForSelector('#tamper li[data-kind=reset]');
+  assert.match(await opts.textContent('#forgot'), /Every alert and kept excerpt stays/);
+  await opts.fill('#recover-code', 'AAAAA-BBBBB-CCCCC-DDDDD');
+  await opts.fill('#recover-pin', '97531');
+  await opts.fill('#recover-pin2', '97531');
+  await opts.click('#recover-go');
+  await opts.waitForFunction(() => /not right/.test(document.getElementById('recover-msg').textContent));
+  assert.equal((await local()).alertLog.length, before.length, 'a wrong code changes nothing');
+  await t.sleep(1100);
+  await opts.fill('#recover-code', recoveryCode.toLowerCase().replace(/-/g, ' '));
+  await opts.click('#recover-go');
+  await opts.waitForSelector('#recovery-code');
+  const next = await opts.textContent('#recovery-code');
+  assert.notEqual(next, recoveryCode, 'a used code is replaced by a new one');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
+  await opts.click('#tab-alerts');
+  await opts.waitForSelector('#tamper li[data-kind=pin-recovered]');
+  assert.match(await opts.textContent('#tamper'), /The PIN was replaced with the recovery code/);
+  const after = await local();
+  assert.equal(after.alertLog.length, before.length, 'every alert kept');
+  assert.ok((await alertItems(opts))[0].excerpts.some((x) => /snapchat/i.test(x)), 'the excerpts open with the new PIN');
+  // The old code no longer works.
+  const old = await send(opts, { type: 'options:recover', code: recoveryCode, pin: '11223' });
+  assert.notEqual(old.type, 'worker:ok');
+  await t.sleep(1100);
+  await opts.click('#lock-now');
+  await t.unlock(opts, '97531');
 });

@@ -62,7 +62,7 @@ for (const name of Object.keys(t.SITES)) {
       assert.equal(new Set(mine.map((m) => m.id)).size, mine.length, 'distinct ids');
     }
 
-    const alert = await t.readAlert(page);
+    const alert = await t.waitAlert(page);
     assert.match(alert.name, /SafeDM/);
     assert.ok(alert.text.includes(s.contactA), 'names the contact');
     for (const b of ["I'm OK", 'Show me how to block and report', 'Talk to someone']) {

@@ -74,14 +74,15 @@ test('settings: DEFAULTS validate clean; every bad field is repaired to its defa
     version: 1, sensitivity: 'paranoid', ageBand: '40', audience: 'everyone', notifyOnThisDevice: 'yes',
     sites: { discord: false, reddit: 'no' }, region: 'GB', maxLogEntries: 5, extra: 1,
     evidence: 'on', lockMinutes: 0, setupDone: 1,
-    trusted: { discord: ['Mum', ' mum ', '', 7, 'Dad'], x: 'nope' },
+    trusted: { discord: ['Mum', { id: '11', label: 'Mum' }, { id: ' 11 ', label: 'again' }, { id: '', label: 'x' }, 7, { id: '12', label: ' Dad ' }], x: 'nope' },
   });
   assert.equal(bad.settings.sensitivity, 'balanced');
   assert.equal(bad.settings.ageBand, '13-15');
   assert.equal(bad.settings.evidence, false);
   assert.equal(bad.settings.lockMinutes, 5);
   assert.equal(bad.settings.setupDone, false);
-  assert.deepEqual(bad.settings.trusted.discord, ['Mum', 'Dad'], 'trimmed, deduplicated, bad names dropped');
+  assert.deepEqual(bad.settings.trusted.discord, [{ id: '11', label: 'Mum' }, { id: '12', label: 'Dad' }],
+    'by id: trimmed, deduplicated, names alone (no id) dropped');
   assert.deepEqual(bad.settings.trusted.x, []);
   assert.equal(bad.settings.audience, 'both');
   assert.equal(bad.settings.notifyOnThisDevice, true);
@@ -129,10 +130,11 @@ test('storage queue: a failing write rejects its callers and the queue goes on',
   assert.deepEqual(area.data, { b: 2 });
 });
 
-test('settings: trusted contacts match by name per site; managed policy overrides only valid fields', () => {
-  const { settings } = validateSettings({ ...DEFAULTS, trusted: { discord: ['Sam_Plays'] } });
-  assert.ok(isTrusted(settings, 'discord', ' sam_plays '));
-  assert.ok(!isTrusted(settings, 'instagram', 'sam_plays'), 'per site');
+test('settings: trusted contacts match by conversation id per site, never by name; managed policy overrides only valid fields', () => {
+  const { settings } = validateSettings({ ...DEFAULTS, trusted: { discord: [{ id: '1190000000000000001', label: 'Sam_Plays' }] } });
+  assert.ok(isTrusted(settings, 'discord', '1190000000000000001'));
+  assert.ok(!isTrusted(settings, 'discord', 'Sam_Plays'), 'a name is not an id');
+  assert.ok(!isTrusted(settings, 'instagram', '1190000000000000001'), 'per site');
   assert.ok(!isTrusted(settings, 'discord', ''));
   assert.deepEqual(engineConfig({ ...settings, ageBand: '10-12' }), { sensitivity: 'balanced', childAge: 10 });
   const m = managedOverrides({ sensitivity: 'strict', audience: 'nobody', sites: { reddit: false }, version: 7 });
@@ -155,10 +157,14 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
   const load = (l) => JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales', l, 'messages.json'), 'utf8'));
   const en = load('en');
   assert.equal(manifest.default_locale, 'en');
-  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'nl']);
-  for (const l of ['de', 'es', 'nl']) {
+  assert.deepEqual(fs.readdirSync(path.join(EXT_SRC, '_locales')).sort(), ['de', 'en', 'es', 'fr', 'nl']);
+  // French covers the child's screens and the reasons (the rest falls back to English).
+  const fr = load('fr');
+  for (const k of Object.keys(en).filter((x) => /^(childAlert_|sext_|reason_)/.test(x))) assert.ok(fr[k], `fr has ${k}`);
+  assert.ok(Object.keys(fr).every((k) => en[k]), 'fr has no keys English lacks');
+  for (const l of ['de', 'es', 'nl', 'fr']) {
     const other = load(l);
-    assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
+    if (l !== 'fr') assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${l} has the same keys`);
     assert.equal(other.childAlert_lang.message, l, `${l}: the alert's lang attribute`);
     for (const [k, v] of Object.entries(other)) {
       assert.ok(v.message.trim(), `${l}.${k} not empty`);
@@ -176,6 +182,15 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
   const alertKeys = [...alertSrc.matchAll(/'(childAlert_[A-Za-z0-9_]+)'/g)].map((m) => m[1]);
   assert.ok(alertKeys.length >= 20, 'alert.js asks for its words by key');
   for (const k of alertKeys) asked.add(k);
+  // The sextortion screen: every key named in sextortion.js exists, and every sext_ key is used
+  // there or by the worker's notification.
+  const sextSrc = fs.readFileSync(path.join(EXT_SRC, 'content/sextortion.js'), 'utf8');
+  const sextKeys = [...sextSrc.matchAll(/'((?:sext|childAlert)_[A-Za-z0-9_]+)'/g)].map((m) => m[1]);
+  assert.ok(sextKeys.length >= 20, 'sextortion.js asks for its words by key');
+  for (const k of sextKeys) asked.add(k);
+  for (const k of Object.keys(en).filter((x) => x.startsWith('sext_') && x !== 'sext_notifyTitle')) {
+    assert.ok(sextKeys.includes(k), `${k} is used by sextortion.js`);
+  }
   // A translated reason for every category the engine can give (src/explain.rs), for the parent
   // (reason_) and for the child (childAlert_reason_, whose English is the engine's own sentence).
   const explain = fs.readFileSync(path.join(ROOT, 'src/explain.rs'), 'utf8');
@@ -214,5 +229,24 @@ test('child alert: help lines for each region the settings accept, with their nu
     for (const [line, nums] of Object.entries(numbers)) {
       for (const n of nums) assert.ok(msgs[`childAlert_help_${line}_text`].message.includes(n), `${l} ${line}: ${n}`);
     }
+  }
+});
+
+test('child alert: each site\'s blocking steps have their messages, whose English is the adapter\'s own', () => {
+  const en = JSON.parse(fs.readFileSync(path.join(EXT_SRC, '_locales/en/messages.json'), 'utf8'));
+  const alertSrc = fs.readFileSync(path.join(EXT_SRC, 'content/alert.js'), 'utf8');
+  const table = /const BLOCK_STEPS = \{([\s\S]*?)\n {2}\};/.exec(alertSrc)[1];
+  const sites = fs.readdirSync(path.join(EXT_SRC, 'content/sites'));
+  assert.ok(sites.length >= 8);
+  for (const f of sites) {
+    const src = fs.readFileSync(path.join(EXT_SRC, 'content/sites', f), 'utf8');
+    const name = /name: '(\w+)'/.exec(src)[1];
+    const block = /block: \[([\s\S]*?)\]/.exec(src)[1];
+    const steps = [...block.matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1].replace(/\\'/g, "'"));
+    const keys = new RegExp(`\\n {4}${name}: \\[([^\\]]*)\\]`).exec(table);
+    assert.ok(keys, `${name} in BLOCK_STEPS`);
+    const list = [...keys[1].matchAll(/'(childAlert_block_\w+)'/g)].map((m) => m[1]);
+    assert.equal(list.length, steps.length, `${name}: one message per step`);
+    steps.forEach((s, i) => assert.equal(en[list[i]].message, s, `${list[i]} is the adapter's English`));
   }
 });

@@ -111,8 +111,10 @@ impl WasmEngine {
         state: JsValue,
     ) -> Result<(), JsError> {
         let id = conversation_id_of(&conversation_id)?;
-        let state: ConversationState = serde_wasm_bindgen::from_value(state)
+        let mut state: ConversationState = serde_wasm_bindgen::from_value(state)
             .map_err(|e| JsError::new(&format!("invalid state: {}", serde_message(&e))))?;
+        // State saved before a category was added has fewer evidence slots.
+        state.upgrade();
         state.check().map_err(engine_error)?;
         self.conversations.insert(id, state);
         Ok(())

@@ -341,14 +341,31 @@ fn bad_state_is_rejected_and_nothing_changes() {
     )
     .unwrap();
     assert!(err(e.import_state(id("a"), state)).contains("invalid state"));
-    // One evidence slot too few.
+    // One evidence slot too many (state from a newer version, or damaged).
     let state = json(&good);
     let evidence: Array = get(&state, "evidence").dyn_into().unwrap();
-    evidence.pop();
+    evidence.push(&evidence.get(0));
     assert!(err(e.import_state(id("a"), state)).contains("evidence"));
 
     let after = String::from(JSON::stringify(&ok(e.export_state(id("a")))).unwrap());
     assert_eq!(good, after, "failed imports kept the old state");
+}
+
+/// State saved before the sextortion categories were added has fewer evidence slots: it imports,
+/// padded with empty ones, and scores on.
+#[wasm_bindgen_test]
+fn state_from_before_a_category_was_added_imports() {
+    let mut e = engine();
+    play(&mut e, "a");
+    let state = ok(e.export_state(id("a")));
+    let evidence: Array = get(&state, "evidence").dyn_into().unwrap();
+    for _ in 0..3 {
+        evidence.pop();
+    }
+    ok(e.import_state(id("b"), state));
+    let back = ok(e.export_state(id("b")));
+    let slots: Array = get(&back, "evidence").dyn_into().unwrap();
+    assert_eq!(slots.length(), evidence.length() + 3);
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,9 @@
 // WhatsApp Web: web.whatsapp.com (no per-chat URL).
 // Rows: [data-id] = "true_|false_<chatJid>_<msgId>": the prefix is the direction (true_ = sent by
 // the user), the JID the conversation, the tail the message id. .message-in/.message-out too.
-// Text: .copyable-text [class*="selectable-text"]; contact: #main header [title].
+// Text: .copyable-text [class*="selectable-text"]; contact: the name in #main header
+// (span[dir="auto"]). Not `#main header [title]`: the header's first [title] is the avatar
+// button's "Profile details" (issue 16), which named every contact the same.
 // Sources: tytsxai/social-copilot adapters/whatsapp.ts ("legacy" and "testid" variants).
 SafeDM.defineSite({
   name: 'whatsapp',
@@ -10,7 +12,7 @@ SafeDM.defineSite({
   conversation: [
     { row: { attr: 'data-id', re: /^(?:true|false)_([^_]+@(?:c\.us|g\.us|lid|s\.whatsapp\.net))_/ } },
     // Before the chat has a row: the header's name, hashed, until a row gives the JID.
-    { sel: '#main header [title], #main header span[dir="auto"]', hash: true, weak: true },
+    { sel: '#main header span[dir="auto"]', hash: true, weak: true },
   ],
   list: '#main [role="application"]',
   row: '#main [data-id]:is([data-id^="true_"], [data-id^="false_"])',
@@ -23,7 +25,7 @@ SafeDM.defineSite({
     { self: '.message-out' },
     { other: '.message-in' },
   ],
-  contact: [{ sel: '#main header [title]', attr: 'title', from: 'doc' }, { sel: '#main header span[dir="auto"]', from: 'doc' }],
+  contact: [{ sel: '#main header span[dir="auto"]', from: 'doc' }],
   help: {
     block: [
       'Open the chat, click their name at the top, scroll down and click "Block".',
