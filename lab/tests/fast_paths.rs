@@ -4,11 +4,13 @@
 //! same engine on its reference paths (`Engine::with_reference_paths`: the general normaliser
 //! and every cue row, as before the issue), and every message's assessment must be equal (hits
 //! with spans and weights, risk, level, stage, reasons, the model's note) along with the final
-//! state, at all three sensitivities.
+//! state.
 //!
-//! In a debug build (regex is some 30x slower there) every 100th conversation of the shared
-//! corpora is scored, and at `balanced` only; `cargo test --release -p safedm-lab --test
-//! fast_paths` scores all of them at every sensitivity.
+//! The repository's sets are scored in every build, at all three sensitivities
+//! (`fast_paths_score_the_repository_s_sets_as_the_reference_paths`). The shared corpora (about
+//! 1.2 million messages) are `fast_paths_score_the_shared_corpora_as_the_reference_paths`, at
+//! `balanced`, ignored by a plain `cargo test` (a debug build's regex is some 30x slower) and run by `make
+//! test-corpora` in an optimised build with `--ignored`; it fails without the corpora.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -22,6 +24,7 @@ fn files() -> Vec<String> {
         ("../../shared/data", ".jsonl.gz"),
         ("../tests/conversations", ".jsonl"),
         ("../tests/heldout/2026-12", ".jsonl"),
+        ("../tests/heldout/2026-12b", ".jsonl"),
         ("examples", ".jsonl"),
     ] {
         let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
@@ -45,53 +48,90 @@ fn conversations(file: &str) -> Vec<Conversation> {
     out
 }
 
-#[test]
-fn fast_paths_score_every_corpus_as_the_reference_paths() {
-    let step = if cfg!(debug_assertions) { 100 } else { 1 };
-    let engines: Vec<(Engine, Engine)> = [
-        Sensitivity::Relaxed,
-        Sensitivity::Balanced,
-        Sensitivity::Strict,
-    ]
-    .into_iter()
-    .filter(|s| !cfg!(debug_assertions) || *s == Sensitivity::Balanced)
-    .map(|sensitivity| {
-        let config = Config {
-            sensitivity,
-            ..Config::default()
-        };
-        let fast = Engine::new(config.clone()).unwrap();
-        (fast.clone(), fast.with_reference_paths())
+/// Scores every conversation of `files` with the fast and the reference paths at each of
+/// `sensitivities` and asserts equal assessments and final states, on as many threads as the
+/// machine has. Returns the messages scored.
+fn assert_fast_paths_equal(files: &[String], sensitivities: &[Sensitivity]) -> usize {
+    let engines: Vec<(Engine, Engine)> = sensitivities
+        .iter()
+        .map(|&sensitivity| {
+            let config = Config {
+                sensitivity,
+                ..Config::default()
+            };
+            let fast = Engine::new(config.clone()).unwrap();
+            (fast.clone(), fast.with_reference_paths())
+        })
+        .collect();
+    let all: Vec<(&String, Conversation)> = files
+        .iter()
+        .flat_map(|file| conversations(file).into_iter().map(move |c| (file, c)))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let engines = &engines;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let all = &all;
+                scope.spawn(move || {
+                    let mut messages = 0;
+                    for (file, conversation) in all.iter().skip(t).step_by(threads) {
+                        for (fast, reference) in engines {
+                            let sensitivity = fast.config().sensitivity;
+                            let (mut a, mut b) =
+                                (fast.new_conversation(), reference.new_conversation());
+                            for (i, m) in conversation.messages.iter().enumerate() {
+                                assert_eq!(
+                                    fast.observe(&mut a, m),
+                                    reference.observe(&mut b, m),
+                                    "{file}: {} message {i} ({sensitivity:?})",
+                                    conversation.id
+                                );
+                                messages += 1;
+                            }
+                            assert_eq!(a, b, "{file}: {} final state", conversation.id);
+                        }
+                    }
+                    messages
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
     })
-    .collect();
-    let mut messages = 0;
-    let mut shared = false;
-    for file in files() {
-        let sample = if file.contains("shared/data") {
-            shared = true;
-            step
-        } else {
-            1
-        };
-        for conversation in conversations(&file).iter().step_by(sample) {
-            for (fast, reference) in &engines {
-                let sensitivity = fast.config().sensitivity;
-                let (mut a, mut b) = (fast.new_conversation(), reference.new_conversation());
-                for (i, m) in conversation.messages.iter().enumerate() {
-                    assert_eq!(
-                        fast.observe(&mut a, m),
-                        reference.observe(&mut b, m),
-                        "{file}: {} message {i} ({sensitivity:?})",
-                        conversation.id
-                    );
-                    messages += 1;
-                }
-                assert_eq!(a, b, "{file}: {} final state", conversation.id);
-            }
-        }
-    }
+}
+
+const ALL: [Sensitivity; 3] = [
+    Sensitivity::Relaxed,
+    Sensitivity::Balanced,
+    Sensitivity::Strict,
+];
+
+#[test]
+fn fast_paths_score_the_repository_s_sets_as_the_reference_paths() {
+    let files: Vec<String> = files()
+        .into_iter()
+        .filter(|f| !f.contains("shared/data"))
+        .collect();
+    let messages = assert_fast_paths_equal(&files, &ALL);
     assert!(messages > 5_000, "only {messages} messages scored");
-    if !shared {
-        eprintln!("fast_paths: ../shared/data not found, only the repository's sets were scored");
-    }
+}
+
+/// At `balanced` only: the fast paths are the normaliser and the cue matching, which no
+/// sensitivity changes; with every hit and risk equal, levels at the other sensitivities come
+/// from the same code on the same inputs (the repository's sets check all three).
+/// `prefilter_finds_what_every_row_finds_on_the_shared_corpora` (the library's tests) holds
+/// every row of every message of these corpora.
+#[test]
+#[ignore = "optimised builds only: make test-corpora"]
+fn fast_paths_score_the_shared_corpora_as_the_reference_paths() {
+    let files: Vec<String> = files()
+        .into_iter()
+        .filter(|f| f.contains("shared/data"))
+        .collect();
+    assert!(files.len() >= 5, "../shared/data must be there: {files:?}");
+    let messages = assert_fast_paths_equal(&files, &[Sensitivity::Balanced]);
+    assert!(messages > 1_000_000, "only {messages} messages scored");
 }

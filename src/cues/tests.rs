@@ -799,7 +799,12 @@ fn perl_classes_become_ascii() {
 fn repository_lines() -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut lines = Vec::new();
-    for dir in ["data/moves", "data/moves/incoming", "tests/heldout/2026-12"] {
+    for dir in [
+        "data/moves",
+        "data/moves/incoming",
+        "tests/heldout/2026-12",
+        "tests/heldout/2026-12b",
+    ] {
         let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
             continue;
         };
@@ -863,58 +868,91 @@ fn shared_corpus_lines(step: usize) -> Vec<String> {
     lines.into_iter().step_by(step.max(1)).collect()
 }
 
-/// The rows whose regex matches `text`, by the plain path's sets.
-fn matching_rows(set: &CueSet, text: &str) -> Vec<usize> {
-    set.find_unfiltered(&normalize(""));
-    set.unfiltered
-        .get()
-        .unwrap()
-        .iter()
-        .flat_map(|(s, first)| s.matches(text).into_iter().map(move |i| first + i))
-        .collect()
-}
-
 fn candidates(set: &CueSet, text: &str) -> Vec<usize> {
     let mut bits = RowBits::new(set.rows.len());
     set.prefilter.candidates(text, &mut bits);
     bits.iter().collect()
 }
 
-/// The prefilter's promise, row by row and message by message: every row that matches a
-/// normalised message is a candidate, so the prefiltered path finds exactly the hits of running
-/// every row. Over the repository's own lines (every message of the test sets and the move
-/// corpus) and the shared corpora: every message of them in an optimised build (`cargo test
-/// --release --lib prefilter`, about a minute), every 40th in a debug build (where regex is
-/// some 30x slower).
+/// The prefilter's promise, row by row and message by message, over `lines`: every row that
+/// matches a normalised line is a candidate, and the prefiltered path finds exactly the hits of
+/// running every row. Lines are checked once each after normalising, on as many threads as the
+/// machine has. Returns the hits found.
+fn assert_prefilter_keeps_every_hit(set: &CueSet, lines: &[String]) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let texts: Vec<&String> = lines
+        .iter()
+        .filter(|l| seen.insert(normalize(l).as_str().to_owned()))
+        .collect();
+    drop(seen);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = texts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = texts
+            .chunks(chunk)
+            .map(|texts| {
+                scope.spawn(move || {
+                    let mut hits = 0;
+                    for line in texts {
+                        let n = &normalize(line);
+                        let matched = set.unfiltered_rows(n.as_str());
+                        let candidates = candidates(set, n.as_str());
+                        for row in &matched {
+                            assert!(
+                                candidates.binary_search(row).is_ok(),
+                                "row {:?} matches {:?} but is not a candidate",
+                                set.rows[*row].pattern,
+                                n.as_str()
+                            );
+                        }
+                        let found = set.find(n);
+                        assert_eq!(found, set.hits_of_matching_rows(n, &matched), "{n:?}");
+                        hits += found.len();
+                    }
+                    hits
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
+    })
+}
+
+/// The prefilter keeps every hit on the repository's own lines: every message of the test sets
+/// and held-out sets and every line of the move corpus, in every build (the shared corpora are
+/// [`prefilter_finds_what_every_row_finds_on_the_shared_corpora`]'s, in an optimised build).
 #[test]
 fn prefilter_finds_what_every_row_finds() {
     let set = cues();
     set.compile_all().unwrap();
-    let mut lines = repository_lines();
-    let shared = shared_corpus_lines(if cfg!(debug_assertions) { 40 } else { 1 });
-    lines.extend(shared);
+    let lines = repository_lines();
     assert!(lines.len() > 5_000, "only {} lines", lines.len());
-    let mut hits = 0;
-    for line in &lines {
-        let n = normalize(line);
-        let matched = matching_rows(&set, n.as_str());
-        let candidates = candidates(&set, n.as_str());
-        for row in &matched {
-            assert!(
-                candidates.binary_search(row).is_ok(),
-                "row {:?} matches {:?} but is not a candidate",
-                set.rows[*row].pattern,
-                n.as_str()
-            );
-        }
-        let found = set.find(&n);
-        assert_eq!(found, set.find_unfiltered(&n), "{line:?}");
-        hits += found.len();
-    }
+    let hits = assert_prefilter_keeps_every_hit(&set, &lines);
     assert!(
         hits > 1_000,
         "only {hits} hits: the lines do not exercise the rows"
     );
+}
+
+/// The same over every message of the shared corpora (`../shared/data`, about 1.2 million).
+/// Ignored by a plain `cargo test` (a debug build's regex is some 30x slower: over 15
+/// CPU-minutes); `make test-corpora` runs it in an optimised build with `--ignored`, and fails
+/// without the corpora.
+#[test]
+#[ignore = "optimised builds only: make test-corpora"]
+fn prefilter_finds_what_every_row_finds_on_the_shared_corpora() {
+    let set = cues();
+    set.compile_all().unwrap();
+    let lines = shared_corpus_lines(1);
+    assert!(
+        lines.len() > 1_000_000,
+        "only {} lines: ../shared/data must be there",
+        lines.len()
+    );
+    let hits = assert_prefilter_keeps_every_hit(&set, &lines);
+    assert!(hits > 10_000, "only {hits} hits");
 }
 
 /// Random texts that each row's own pattern generates (every table, every row, several
