@@ -12,18 +12,121 @@
 //! row; `tests::prefilter_finds_what_every_row_finds` holds that over every table and the
 //! shared corpora.
 
-use crate::error::{Error, ErrorKind};
-use aho_corasick::automaton::{Automaton, OverlappingState};
-use aho_corasick::{Input, MatchKind};
+use crate::error::Error;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
-/// The automaton: natively the contiguous NFA (about twice as fast to search); in the WASM the
-/// noncontiguous one it is built from, which keeps the other's code out of the download.
+/// What finds the literals: natively aho-corasick's contiguous NFA (SIMD-free but about twice as
+/// fast to search as the noncontiguous one); in the WASM a [`LiteralIndex`], which finds the same
+/// literals with a few hundred bytes of code where aho-corasick's builder took 13.8 KB gzipped
+/// (measured: 778,107 bytes against 764,269 without it). A test holds the two equal.
 #[cfg(not(target_arch = "wasm32"))]
-use aho_corasick::nfa::contiguous::{Builder as NfaBuilder, NFA};
+pub(super) type Matcher = AhoCorasick;
 #[cfg(target_arch = "wasm32")]
-use aho_corasick::nfa::noncontiguous::{Builder as NfaBuilder, NFA};
+pub(super) type Matcher = LiteralIndex;
+
+/// Finds every occurrence of every pattern (overlapping), by pattern index.
+pub(super) trait FindLiterals: Sized {
+    fn build(patterns: &[&[u8]]) -> Result<Self, Error>;
+    /// Calls `found` with the index of every pattern that occurs in `haystack` (at least once
+    /// per pattern that occurs; repeats allowed). `false` if the search could not run.
+    fn each(&self, haystack: &[u8], found: impl FnMut(usize)) -> bool;
+}
+
+/// aho-corasick's contiguous NFA over the literals (native builds).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone)]
+pub(super) struct AhoCorasick(aho_corasick::nfa::contiguous::NFA);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FindLiterals for AhoCorasick {
+    fn build(patterns: &[&[u8]]) -> Result<Self, Error> {
+        aho_corasick::nfa::contiguous::Builder::new()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            // Thousands of literals: no prefilter of aho-corasick's own would apply.
+            .prefilter(false)
+            .build(patterns)
+            .map(AhoCorasick)
+            .map_err(|e| Error::new(crate::error::ErrorKind::InvalidCueTable, e.to_string()))
+    }
+
+    fn each(&self, haystack: &[u8], mut found: impl FnMut(usize)) -> bool {
+        use aho_corasick::automaton::{Automaton, OverlappingState};
+        let input = aho_corasick::Input::new(haystack);
+        let mut state = OverlappingState::start();
+        loop {
+            if self.0.try_find_overlapping(&input, &mut state).is_err() {
+                // Cannot happen for a Standard automaton over a plain input.
+                return false;
+            }
+            let Some(m) = state.get_match() else {
+                return true;
+            };
+            found(m.pattern().as_usize());
+        }
+    }
+}
+
+#[cfg(any(test, target_arch = "wasm32"))]
+/// Buckets of [`LiteralIndex`] (a power of two): the low six bits of a literal's first two bytes.
+const BUCKETS: usize = 1 << 12;
+
+#[cfg(any(test, target_arch = "wasm32"))]
+fn bucket(a: u8, b: u8) -> usize {
+    (usize::from(a & 63) << 6) | usize::from(b & 63)
+}
+
+/// The literals bucketed by their first two bytes (every literal has at least
+/// [`MIN_LITERAL_LEN`] = 2): at each position of the text, only the literals of that position's
+/// bucket are compared. Small code for the WASM; compiled everywhere so the tests can hold it
+/// equal to aho-corasick natively.
+#[cfg(any(test, target_arch = "wasm32"))]
+#[derive(Clone)]
+pub(super) struct LiteralIndex {
+    patterns: Vec<Vec<u8>>,
+    /// Bucket `b`'s patterns are `entries[starts[b]..starts[b + 1]]`.
+    starts: Vec<u32>,
+    entries: Vec<u32>,
+}
+
+#[cfg(any(test, target_arch = "wasm32"))]
+impl FindLiterals for LiteralIndex {
+    fn build(patterns: &[&[u8]]) -> Result<Self, Error> {
+        let key = |p: &[u8]| bucket(p[0], p[1]);
+        let mut starts = vec![0u32; BUCKETS + 1];
+        for p in patterns.iter().filter(|p| p.len() >= 2) {
+            starts[key(p) + 1] += 1;
+        }
+        for b in 0..BUCKETS {
+            starts[b + 1] += starts[b];
+        }
+        let mut fill = starts.clone();
+        let mut entries = vec![0u32; starts[BUCKETS] as usize];
+        for (i, p) in patterns.iter().enumerate().filter(|(_, p)| p.len() >= 2) {
+            let k = key(p);
+            entries[fill[k] as usize] = i as u32;
+            fill[k] += 1;
+        }
+        Ok(LiteralIndex {
+            patterns: patterns.iter().map(|p| p.to_vec()).collect(),
+            starts,
+            entries,
+        })
+    }
+
+    fn each(&self, haystack: &[u8], mut found: impl FnMut(usize)) -> bool {
+        for i in 0..haystack.len().saturating_sub(1) {
+            let k = bucket(haystack[i], haystack[i + 1]);
+            let (from, to) = (self.starts[k] as usize, self.starts[k + 1] as usize);
+            for &p in &self.entries[from..to] {
+                if haystack[i..].starts_with(&self.patterns[p as usize]) {
+                    found(p as usize);
+                }
+            }
+        }
+        true
+    }
+}
 
 /// Literals shorter than this are not worth searching for (a space, one letter: in nearly
 /// every message); a row whose best literals are shorter runs on every message.
@@ -39,9 +142,9 @@ const MAX_LITERAL_LEN: usize = 12;
 
 /// The rows' literals in one automaton, and which row each literal stands for.
 #[derive(Clone)]
-pub(super) struct Prefilter {
+pub(super) struct Prefilter<M = Matcher> {
     /// `None` when no row has literals.
-    automaton: Option<NFA>,
+    automaton: Option<M>,
     /// The row of automaton pattern `p` is `rows[p]`.
     rows: Vec<u32>,
     /// Rows without a usable literal: candidates on every message.
@@ -50,9 +153,9 @@ pub(super) struct Prefilter {
     pub(super) literals: usize,
 }
 
-impl Prefilter {
+impl<M: FindLiterals> Prefilter<M> {
     /// `literals[row]`: the row's required literals, or `None` for a row that always runs.
-    pub(super) fn new(literals: &[Option<Vec<Vec<u8>>>]) -> Result<Prefilter, Error> {
+    pub(super) fn new(literals: &[Option<Vec<Vec<u8>>>]) -> Result<Prefilter<M>, Error> {
         // One automaton pattern per (row, literal): the trie shares what rows share, and no
         // sorting or map code joins the WASM to group them.
         let mut patterns: Vec<&[u8]> = Vec::new();
@@ -72,14 +175,7 @@ impl Prefilter {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            Some(
-                NfaBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    // Thousands of literals: no prefilter of aho-corasick's own would apply.
-                    .prefilter(false)
-                    .build(&patterns)
-                    .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?,
-            )
+            Some(M::build(&patterns)?)
         };
         Ok(Prefilter {
             automaton,
@@ -97,23 +193,19 @@ impl Prefilter {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        let input = Input::new(haystack);
-        let mut state = OverlappingState::start();
-        loop {
-            if automaton.try_find_overlapping(&input, &mut state).is_err() {
-                // Cannot happen for a Standard automaton over a plain input; run every row.
-                (0..out.capacity()).for_each(|r| out.set(r));
-                return;
-            }
-            let Some(m) = state.get_match() else { break };
-            if let Some(&row) = self.rows.get(m.pattern().as_usize()) {
+        let rows = &self.rows;
+        let ran = automaton.each(haystack.as_bytes(), |p| {
+            if let Some(&row) = rows.get(p) {
                 out.set(row as usize);
             }
+        });
+        if !ran {
+            (0..out.capacity()).for_each(|r| out.set(r));
         }
     }
 }
 
-impl std::fmt::Debug for Prefilter {
+impl<M> std::fmt::Debug for Prefilter<M> {
     // By hand: the automaton's own Debug prints every state, and its code would join the WASM.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

@@ -1031,6 +1031,44 @@ fn sample(hir: &regex_syntax::hir::Hir, rng: &mut u64, out: &mut String) {
     }
 }
 
+/// The WASM's literal index (`prefilter::LiteralIndex`) picks exactly the rows that native
+/// aho-corasick picks, over the repository's lines and texts every row generates.
+#[test]
+fn the_wasm_s_literal_index_finds_what_aho_corasick_finds() {
+    use super::prefilter::{LiteralIndex, Prefilter};
+    let age = age_group();
+    let mut parsed = Vec::new();
+    for (lang, text) in TABLES {
+        parse_table(lang, text, &age, &mut parsed).unwrap();
+    }
+    let literals: Vec<_> = parsed.into_iter().map(|(_, l)| l).collect();
+    let index = Prefilter::<LiteralIndex>::new(&literals).unwrap();
+    let set = cues();
+    let mut texts: Vec<String> = repository_lines()
+        .iter()
+        .map(|l| normalize(l).as_str().to_owned())
+        .collect();
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    for row in &set.rows {
+        let hir = regex_syntax::Parser::new().parse(&row.pattern).unwrap();
+        for _ in 0..4 {
+            let mut text = String::from("so ");
+            sample(&hir, &mut rng, &mut text);
+            texts.push(text);
+        }
+    }
+    let mut found = 0;
+    for text in &texts {
+        let mut bits = RowBits::new(set.rows.len());
+        index.candidates(text, &mut bits);
+        let by_index: Vec<usize> = bits.iter().collect();
+        let by_automaton = candidates(&set, text);
+        assert_eq!(by_index, by_automaton, "{text:?}");
+        found += by_index.len();
+    }
+    assert!(found > texts.len(), "only {found} candidates");
+}
+
 #[test]
 fn most_rows_are_prefiltered() {
     let set = cues();
