@@ -101,14 +101,22 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 ## pkg/: safedm.js + safedm_bg.wasm (wasm-bindgen --target web), size-optimised by wasm-opt.
 ## rustc opt-level s with wasm-opt -Os gzips smallest (measured: 353 KB gz against 365 KB for z
-## with -Oz, 375+ for 3 or 2; -Oz is smaller raw but gzips worse).
+## with -Oz, 375+ for 3 or 2; -Oz is smaller raw but gzips worse). Crates off the hot path at z:
+## regex-syntax (parses the rows at start-up), serde and serde_json (state import and export),
+## 3.7 KB gzipped less; z for regex-automata, wasm-bindgen or safedm-web made it larger. Then
+## wasm-opt's flatten and rereloop passes and --converge, 1.6 KB less (issue 17, measured on
+## 2026-12-03: 778,107 -> 763,825 with the literal index, -> 760,432 with the z crates, ->
+## 758,841; main that day 759,270).
+WASM_OPT_FLAGS := -Os --flatten --rereloop -Os --converge
+WASM_Z_CRATES := regex-syntax serde serde_json
 wasm: wasm-tools node_modules/.package-lock.json
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=s $(CARGO) build --release --locked -p safedm-web --lib \
-		--target $(WASM_TARGET)
+		--target $(WASM_TARGET) \
+		$(foreach c,$(WASM_Z_CRATES),--config 'profile.release.package.$(c).opt-level="z"')
 	rm -rf pkg
 	wasm-bindgen target/$(WASM_TARGET)/release/safedm_web.wasm --out-dir pkg --out-name safedm --target web \
 		--remove-name-section --remove-producers-section
-	$(WASM_OPT) -Os pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) pkg/safedm_bg.wasm -o pkg/safedm_bg.wasm
 	printf '{\n  "name": "safedm",\n  "version": "%s",\n  "type": "module",\n  "main": "safedm.js",\n  "types": "safedm.d.ts"\n}\n' \
 		"$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)" > pkg/package.json
 	@echo "pkg/safedm_bg.wasm: $$(stat -c %s pkg/safedm_bg.wasm) bytes, $$(gzip -9c pkg/safedm_bg.wasm | wc -c) gzipped"
