@@ -3,21 +3,23 @@
 //! Every match of a row contains one of a few literal strings that the row's syntax requires:
 //! `\bhow old (are|r) (you|u)\b` cannot match a text without `how old `. When the tables load,
 //! each row's required literals are read off its parsed pattern ([`required_literals`], with
-//! `regex-syntax`'s prefix and suffix extraction at every level of the pattern); one
-//! Aho-Corasick automaton over all of them finds, in one pass over the normalised text, which
-//! literals occur, and only the rows of those literals run. A row without a usable literal (it
-//! could start with any letter) runs on every message.
+//! `regex-syntax`'s prefix and suffix extraction at every level of the pattern); one search
+//! over all of them (`Matcher`: Aho-Corasick natively, `LiteralIndex` in the WASM) finds, in
+//! one pass over the normalised text, which literals occur, and only the rows of those literals
+//! run. A row without a usable literal (it could start with any letter) runs on every message.
 //!
 //! The prefilter only ever drops rows that cannot match, so the hits are those of running every
-//! row; `tests::prefilter_finds_what_every_row_finds` holds that over every table and the
-//! shared corpora.
+//! row; `tests::prefilter_finds_what_every_row_finds` holds that over the repository's lines,
+//! `tests::prefilter_keeps_every_row_on_texts_it_matches` over every row's generated texts, and
+//! `tests::prefilter_finds_what_every_row_finds_on_the_shared_corpora` (`make test-corpora`)
+//! over the shared corpora.
 
 use crate::error::Error;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
-/// What finds the literals: natively aho-corasick's contiguous NFA (SIMD-free but about twice as
-/// fast to search as the noncontiguous one); in the WASM a [`LiteralIndex`], which finds the same
+/// What finds the literals: natively aho-corasick's contiguous NFA (about twice as
+/// fast to search as the noncontiguous one); in the WASM a `LiteralIndex`, which finds the same
 /// literals with a few hundred bytes of code where aho-corasick's builder took 13.8 KB gzipped
 /// (measured: 778,107 bytes against 764,269 without it). A test holds the two equal.
 #[cfg(not(target_arch = "wasm32"))]
@@ -68,7 +70,7 @@ impl FindLiterals for AhoCorasick {
 }
 
 #[cfg(any(test, target_arch = "wasm32"))]
-/// Buckets of [`LiteralIndex`] (a power of two): the low six bits of a literal's first two bytes.
+/// Buckets of `LiteralIndex` (a power of two): the low six bits of a literal's first two bytes.
 const BUCKETS: usize = 1 << 12;
 
 #[cfg(any(test, target_arch = "wasm32"))]
