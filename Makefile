@@ -53,8 +53,8 @@ unit:
 ## prefilter keeps every row that matches, and the engine's fast paths score every conversation
 ## as its reference paths do. The tests are #[ignore]d in a plain `cargo test` (a debug build's
 ## regex is some 30x slower: over 15 CPU-minutes); optimised (profile fast) they take about two
-## CPU-minutes on two threads (measured on a loaded 2-core machine: 47 s and 65 s CPU, 1.5-2.5
-## minutes wall).
+## CPU-minutes on two threads (measured on a shared 2-core machine: 47 s and 65 s CPU, 1.5-2.5
+## minutes wall at load 4-6, but 10 minutes at load 10-12).
 test-corpora:
 	$(CARGO) test --locked --profile fast -p safedm --lib -p safedm-lab --test fast_paths -- --ignored
 
