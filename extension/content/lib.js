@@ -285,6 +285,60 @@
     return '';
   };
 
+  // ---- the keyboard shortcut to SafeDM's own screens (alert.js, sextortion.js) --------------
+  // Alt+Shift+S (Option+Shift+S on a Mac): the manifest's command "focus-alert" suggests the same
+  // keys, and main.js listens for them in the page too (a command may not reach every browser,
+  // and the user may have given the command other keys). The screens never take focus by
+  // themselves: the child may be typing.
+
+  SafeDM.SHORTCUT = 'Alt+Shift+S'; // as aria-keyshortcuts writes it
+
+  /** The keys as the child's keyboard names them. */
+  SafeDM.shortcutLabel = () =>
+    (/Mac|iPhone|iPad/.test((navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || '')
+      ? 'Option+Shift+S' : 'Alt+Shift+S');
+
+  /** Whether a keydown is the shortcut (by the key's place, so Option's accented letter counts). */
+  SafeDM.isShortcut = (e) =>
+    e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === 'KeyS' || e.key === 'S' || e.key === 's');
+
+  let returnTo = null; // where the shortcut found the focus, to go back there
+
+  /** The focused element, inside open shadow roots too (the page's own components). */
+  const deepActive = () => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+
+  /** Whether the focus is inside `host` (a closed shadow root's host is the active element then). */
+  SafeDM.hasFocus = (host) => !!host && host.isConnected && document.activeElement === host;
+
+  /**
+   * The shortcut: the focus goes to `target` inside `host`, remembering where it was; pressed
+   * again from inside, it goes back there. False when there is nothing to focus.
+   */
+  SafeDM.toggleFocus = (host, target) => {
+    if (!host || !host.isConnected || !target) return false;
+    if (SafeDM.hasFocus(host)) {
+      SafeDM.focusBack(); // (nowhere to go back to: the focus stays)
+      return true;
+    }
+    const was = deepActive();
+    returnTo = was && was !== document.body && was !== document.documentElement ? was : null;
+    target.focus({ preventScroll: true });
+    return true;
+  };
+
+  /** The focus back where the shortcut found it (the message box), if that is still there. */
+  SafeDM.focusBack = () => {
+    const r = returnTo;
+    returnTo = null;
+    if (!r || !r.isConnected || typeof r.focus !== 'function') return false;
+    r.focus({ preventScroll: true });
+    return true;
+  };
+
   // ---- generic fallback ---------------------------------------------------------------------
   // For pages whose adapter stopped matching: the container with the most repeated chat-like ARIA
   // rows; text from [dir=auto]; direction from bubble alignment; ids from hashes. Low confidence.

@@ -330,6 +330,26 @@ export async function waitAlert(page, timeout = 3000) {
   }
 }
 
+/**
+ * Where the keyboard focus is, as assistive technology sees it (through the alert's closed
+ * shadow root, from Chromium's accessibility tree): {role, name, host} of the focused node, where
+ * `host` is the page's active element (the <safedm-alert> host when the focus is inside it), or
+ * null when nothing is focused.
+ */
+export async function focused(page) {
+  const host = await page.evaluate(() => (document.activeElement ? document.activeElement.localName : ''));
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const isFocused = (n) => (n.properties || []).some((p) => p.name === 'focused' && p.value && p.value.value === true);
+    const node = nodes.filter(isFocused).filter((n) => !(n.role && n.role.value === 'RootWebArea')).pop();
+    if (!node) return { role: '', name: '', host };
+    return { role: node.role ? node.role.value : '', name: node.name ? node.name.value : '', host };
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Stops every service worker of the browser (as the browser does to idle workers). */
 export async function stopWorkers(h) {
   const page = await h.ctx.newPage();
