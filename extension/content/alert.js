@@ -56,18 +56,9 @@
 
   /**
    * A key of HELP, from the setting ('auto' or a region) or else the country of the browser's
-   * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other'.
+   * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other' (lib.js).
    */
-  SafeDM.region = (setting) => {
-    if (setting !== 'auto' && Object.hasOwn(HELP, setting)) return setting;
-    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
-    for (const l of langs) {
-      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
-      const r = country === 'UK' ? 'GB' : country;
-      if (r && Object.hasOwn(HELP, r)) return r;
-    }
-    return 'other';
-  };
+  SafeDM.region = (setting) => SafeDM.regionIn(HELP, setting);
 
   /** What was noticed, in the child's words: the message for the category, else the engine's. */
   const reasonText = (r) =>
@@ -117,21 +108,7 @@
     }
   `;
 
-  /** createElement with text children only. */
-  const el = (tag, props, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') e.className = v;
-      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
-      else if (k === 'hidden') e.hidden = !!v;
-      else e.setAttribute(k, v);
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return e;
-  };
+  const el = SafeDM.el; // createElement with text children only (lib.js)
 
   let host = null;
   let root = null;
@@ -139,11 +116,7 @@
   let last = null; // the alert shown last, for the chip to open again
 
   const narrow = () => (globalThis.innerWidth || 1000) <= 480;
-  const HOST_STYLE = () => [
-    'all: initial', 'position: fixed', `top: ${narrow() ? '8px' : '16px'}`, `right: ${narrow() ? '8px' : '16px'}`, 'z-index: 2147483647',
-    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
-    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
-  ].map((d) => `${d} !important`).join('; ');
+  const HOST_STYLE = () => SafeDM.hostStyle(narrow() ? '8px' : '16px');
 
   function ensureHost() {
     if (host && host.isConnected) return;

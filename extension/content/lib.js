@@ -285,6 +285,55 @@
     return '';
   };
 
+  // ---- SafeDM's own screens (alert.js, sextortion.js): one DOM builder, one host style -------
+
+  /**
+   * createElement with text children only: props `class`, `on` ({event: listener}), `hidden`,
+   * anything else an attribute (set as a string, never parsed); string children become text
+   * nodes, null/undefined/false are skipped, arrays are flattened. No HTML is ever parsed.
+   */
+  SafeDM.el = (tag, props, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (k === 'class') e.className = v;
+      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+      else if (k === 'hidden') e.hidden = !!v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return e;
+  };
+
+  /**
+   * The inline style of a screen's host element: fixed in the top right corner, `inset` from
+   * its edges, above everything, each declaration !important so the page cannot move, hide or
+   * restyle it (the inside is styled from `all: initial` in its closed shadow root).
+   */
+  SafeDM.hostStyle = (inset = '16px') => [
+    'all: initial', 'position: fixed', `top: ${inset}`, `right: ${inset}`, 'z-index: 2147483647',
+    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
+    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
+  ].map((d) => `${d} !important`).join('; ');
+
+  /**
+   * The help lines' region, a key of `help` (a screen's table of help lines by country): the
+   * setting when it is one ('auto' is not), else the first country subtag among the browser's
+   * languages that `help` has ('de-AT' -> AT; 'UK' is taken for GB), else 'other'.
+   */
+  SafeDM.regionIn = (help, setting) => {
+    if (setting !== 'auto' && Object.hasOwn(help, setting)) return setting;
+    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
+    for (const l of langs) {
+      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
+      const r = country === 'UK' ? 'GB' : country;
+      if (r && Object.hasOwn(help, r)) return r;
+    }
+    return 'other';
+  };
+
   // ---- the keyboard shortcut to SafeDM's own screens (alert.js, sextortion.js) --------------
   // Alt+Shift+S (Option+Shift+S on a Mac): the manifest's command "focus-alert" suggests the same
   // keys, and main.js listens for them in the page too (a command may not reach every browser,

@@ -45,18 +45,8 @@
   };
   SafeDM.SEXTORTION_REGIONS = Object.keys(HELP);
 
-  /** The region for this screen: the setting or the browser's country (alert.js), FR included. */
-  const regionOf = (setting) => {
-    if (setting !== 'auto' && Object.hasOwn(HELP, setting)) return setting;
-    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
-    for (const l of langs) {
-      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
-      const r = country === 'UK' ? 'GB' : country;
-      if (r && Object.hasOwn(HELP, r)) return r;
-    }
-    const shared = SafeDM.region ? SafeDM.region(setting) : 'other';
-    return Object.hasOwn(HELP, shared) ? shared : 'other';
-  };
+  /** The region for this screen: the setting or the browser's country, FR included (lib.js). */
+  const regionOf = (setting) => SafeDM.regionIn(HELP, setting);
 
   const CSS = `
     :host { all: initial; }
@@ -89,25 +79,8 @@
     a { color: #1d4ed8; text-decoration: underline; font: inherit; }
   `;
 
-  const el = (tag, props, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') e.className = v;
-      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
-      else e.setAttribute(k, v);
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return e;
-  };
-
-  const HOST_STYLE = [
-    'all: initial', 'position: fixed', 'top: 16px', 'right: 16px', 'z-index: 2147483647',
-    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
-    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
-  ].map((d) => `${d} !important`).join('; ');
+  const el = SafeDM.el; // createElement with text children only (lib.js)
+  const HOST_STYLE = SafeDM.hostStyle('16px');
 
   let host = null;
   let shown = null; // its card
