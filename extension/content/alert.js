@@ -85,7 +85,7 @@
       padding: 8px 11px; border-radius: 999px; border: 2px solid #3b6fb6; color: #1d3f72; background: #fff;
     }
     button.primary { background: #3b6fb6; color: #fff; }
-    button:focus-visible, a:focus-visible, .card:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+    button:focus-visible, a:focus-visible, .card:focus-visible, .via-key:focus { outline: 3px solid #f0b429; outline-offset: 2px; }
     .hint { font-size: 13px; color: #3e4c59; margin: 10px 0 0; }
     .close { position: absolute; top: 10px; right: 12px; padding: 2px 8px; border: none; font-size: 20px; }
     .panel { margin-top: 12px; padding-top: 10px; border-top: 1px solid #d5dde8; }

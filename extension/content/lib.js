@@ -375,6 +375,10 @@
     }
     const was = deepActive();
     returnTo = was && was !== document.body && was !== document.documentElement ? was : null;
+    // The focus ring shows however the keys were pressed (Chromium's :focus-visible ignores
+    // presses with Alt), until the focus leaves.
+    target.classList.add('via-key');
+    target.addEventListener('blur', () => target.classList.remove('via-key'), { once: true });
     target.focus({ preventScroll: true });
     return true;
   };

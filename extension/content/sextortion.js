@@ -72,7 +72,7 @@
       padding: 8px 11px; border-radius: 999px; border: 2px solid #7a1a12; color: #7a1a12; background: #fff;
     }
     button[aria-pressed="true"] { background: #7a1a12; color: #fff; }
-    button:focus-visible, a:focus-visible, .card:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+    button:focus-visible, a:focus-visible, .card:focus-visible, .via-key:focus { outline: 3px solid #f0b429; outline-offset: 2px; }
     .hint { font-size: 13px; color: #3e4c59; margin: 10px 0 0; }
     .close { position: absolute; top: 10px; right: 12px; padding: 2px 8px; border: none; font-size: 20px; }
     strong { font-weight: 600; }

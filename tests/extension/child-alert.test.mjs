@@ -87,6 +87,8 @@ test('Alt+Shift+S from the message box: into the alert, back, and onto the chip 
   assert.equal(f.host, 'safedm-alert', 'the focus is inside the alert');
   assert.equal(f.role, 'alertdialog', 'on its card, which is announced by its name');
   assert.equal(f.name, a.name);
+  assert.deepEqual(await t.focusOutline(page), { style: 'solid', width: '3px', color: 'rgb(240, 180, 41)' }, 'with a visible focus ring');
+  await page.screenshot({ path: t.screenshotPath('alert-keyboard-focus.png') });
   assert.equal(await page.evaluate(() => globalThis.shortcutSeen), 0, 'the keys were not also given to the page');
   assert.equal(await page.textContent('[role="textbox"]'), '', 'nothing typed into the message box');
   await page.keyboard.press('Tab');
@@ -107,6 +109,8 @@ test('Alt+Shift+S from the message box: into the alert, back, and onto the chip 
   await page.keyboard.press(SHORTCUT);
   f = await t.focused(page);
   assert.deepEqual(f, { role: 'button', name: 'SafeDM: block and get help', host: 'safedm-alert' }, 'the chip is focused after closing');
+  assert.deepEqual(await t.focusOutline(page), { style: 'solid', width: '3px', color: 'rgb(240, 180, 41)' }, 'the chip\'s ring too');
+  await page.screenshot({ path: t.screenshotPath('alert-chip-keyboard-focus.png') });
   await page.keyboard.press('Enter');
   const again = await t.waitAlert(page, 2000);
   assert.match(again.text, /Right-click their name/, 'the chip opens the alert with the blocking steps');

@@ -350,6 +350,38 @@ export async function focused(page) {
   }
 }
 
+/**
+ * The computed outline of the focused element inside `hostName`'s closed shadow root (read over
+ * CDP, where the page cannot see): {style, width, color}, or null when the focus is elsewhere.
+ */
+export async function focusOutline(page, hostName = 'safedm-alert') {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const find = (n) => (n.localName === hostName ? n : (n.children || []).map(find).find(Boolean) || null);
+    const host = find(root);
+    if (!host) return null;
+    const all = [];
+    const walk = (n) => { all.push(n); for (const c of [...(n.shadowRoots || []), ...(n.children || [])]) walk(c); };
+    walk(host);
+    for (const n of all.filter((x) => x.nodeType === 1)) {
+      const { computedStyle } = await cdp.send('CSS.getComputedStyleForNode', { nodeId: n.nodeId });
+      const get = (k) => (computedStyle.find((p) => p.name === k) || {}).value;
+      const { object } = await cdp.send('DOM.resolveNode', { nodeId: n.nodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId, returnByValue: true,
+        functionDeclaration: 'function () { const r = this.getRootNode(); return r instanceof ShadowRoot && r.activeElement === this; }',
+      });
+      if (result.value) return { style: get('outline-style'), width: get('outline-width'), color: get('outline-color') };
+    }
+    return null;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Stops every service worker of the browser (as the browser does to idle workers). */
 export async function stopWorkers(h) {
   const page = await h.ctx.newPage();
