@@ -285,10 +285,17 @@ if (chrome.notifications && chrome.notifications.onClicked) {
 // script also listens for the same keys itself (commands may not reach every browser).
 if (chrome.commands && chrome.commands.onCommand) {
   chrome.commands.onCommand.addListener(async (command, tab) => {
-    if (command !== 'focus-alert' || !tab || !Number.isInteger(tab.id) || tab.id < 0) return;
+    if (command !== 'focus-alert') return;
     await settingsReady.catch(() => {});
     if (!tellsChild(settings)) return;
-    chrome.tabs.sendMessage(tab.id, { type: 'worker:focus-alert' }).catch(() => {}); // no SafeDM in that tab
+    let id = tab && tab.id;
+    if (!Number.isInteger(id) || id < 0) {
+      // A browser that gives no tab with the command: the active one (its id needs no permission).
+      const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true }).catch(() => []);
+      id = active && active.id;
+    }
+    if (!Number.isInteger(id) || id < 0) return;
+    chrome.tabs.sendMessage(id, { type: 'worker:focus-alert' }).catch(() => {}); // no SafeDM in that tab
   });
 }
 

@@ -121,6 +121,32 @@ test('Alt+Shift+S from the message box: into the alert, back, and onto the chip 
   await page.close();
 });
 
+test('the command\'s way in: the message the worker sends the active tab on the browser\'s shortcut focuses the alert', async () => {
+  // A browser shortcut can't be pressed through Chromium's automation (keys go to the page), so
+  // the worker's half is played here: the same message its onCommand listener sends.
+  await t.resetStorage(h);
+  const page = await t.openSite(h, 'discord');
+  await t.play(page, t.GROOMING);
+  assert.ok(await t.waitAlert(page, 3000));
+  await focusMessageBox(page);
+  const send = () => t.evalWorker(h, async () => {
+    const all = await chrome.storage.session.get(null);
+    const [key] = Object.entries(all).filter(([k, v]) => k.startsWith('tab:') && v.site === 'discord').sort((a, b) => b[1].updated - a[1].updated)[0];
+    await chrome.tabs.sendMessage(Number(key.slice(4)), { type: 'worker:focus-alert' });
+    return true;
+  });
+  await send();
+  await t.sleep(100);
+  let f = await t.focused(page);
+  assert.deepEqual([f.host, f.role], ['safedm-alert', 'alertdialog'], 'the focus is on the alert');
+  await t.sleep(600); // a second message later is a second press, not the same one twice
+  await send();
+  await t.sleep(100);
+  f = await t.focused(page);
+  assert.deepEqual(f, { role: 'textbox', name: 'Message', host: 'div' }, 'and again: back to the message box');
+  await page.close();
+});
+
 test('with "Me only" the keys stay the page\'s: nothing of SafeDM on the child\'s screen to focus', async () => {
   await t.resetStorage(h);
   const setAudience = (audience) => t.evalWorker(h, async (v) => {
