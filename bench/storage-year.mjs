@@ -1,17 +1,19 @@
 // A year of heavy use against the real extension in Chromium (issue 18; `make bench-storage`, not
 // a test): 12 simulated months, 310 benign conversations (10 close friends every month, 25 new
-// contacts a month, 15 older ones coming back) and the grooming ones below, 200,000 benign messages, sent to the real worker as
-// content:messages batches (as the content script sends them) from an extension page, and every
-// service worker stopped at the end of each month (as the browser stops idle ones). Prints the
-// bytes in chrome.storage.local after each month, the conversations kept, those forgotten, and the
-// largest record. Discord (ordered ids) and Instagram (hash ids) conversations, benign texts.
+// contacts a month, 15 older ones coming back) and the grooming ones below; 200,000 benign
+// messages, sent to the real worker as content:messages batches (as the content script sends
+// them) from an extension page, and every service worker stopped at the end of each month (as
+// the browser stops idle ones). Prints the bytes in chrome.storage.local after each month, the
+// conversations kept and forgotten, the largest record and the alert log. Discord (ordered ids)
+// and Instagram (hash ids) conversations.
 //
 // With evidence keeping on (set up through the parent's page first, as a parent would; EVIDENCE=0
 // leaves it off), ALERTS grooming conversations a month (default 21: about 500 log entries in the
-// year, the alert log's cap) alert, each entry sealing the last 12 lines of both sides. Their lines
-// are six of ordinary chat and the fixture's grooming chat, each padded with benign words to the 280 characters the worker
-// keeps of a line: the largest excerpts an entry can hold (ASCII text; other scripts take up to
-// 3 bytes a character). The alert log is never forgotten, so this is what it can cost.
+// year, the alert log's cap) alert, each entry sealing the last 12 lines of both sides. Their
+// lines are six of ordinary chat and the fixture's grooming chat, each padded with benign words
+// to the 280 characters the worker keeps of a line: the largest excerpts an entry can hold (ASCII
+// text; other scripts take up to 3 bytes a character). The alert log is never forgotten, so this
+// is what it can cost. Figures: extension/README.md, "Storage budget".
 import * as t from '../tests/extension/helpers.mjs';
 
 const MONTHS = 12;
