@@ -1,14 +1,26 @@
 // A year of heavy use against the real extension in Chromium (issue 18; `make bench-storage`, not
-// a test): 12 simulated months, 310 conversations (10 close friends every month, 25 new contacts a
-// month, 15 older ones coming back), 200,000 messages in all, sent to the real worker as
-// content:messages batches (as the content script sends them) from an extension page, and every
-// service worker stopped at the end of each month (as the browser stops idle ones). Prints the
-// bytes in chrome.storage.local after each month, the conversations kept, those forgotten, and the
-// largest record. Discord (ordered ids) and Instagram (hash ids) conversations, benign texts.
+// a test): 12 simulated months, 310 benign conversations (10 close friends every month, 25 new
+// contacts a month, 15 older ones coming back) and the grooming ones below; 200,000 benign
+// messages, sent to the real worker as content:messages batches (as the content script sends
+// them) from an extension page, and every service worker stopped at the end of each month (as
+// the browser stops idle ones). Prints the bytes in chrome.storage.local after each month, the
+// conversations kept and forgotten, the largest record and the alert log. Discord (ordered ids)
+// and Instagram (hash ids) conversations.
+//
+// With evidence keeping on (set up through the parent's page first, as a parent would; EVIDENCE=0
+// leaves it off), ALERTS grooming conversations a month (default 21: about 500 log entries in the
+// year, the alert log's cap) alert, each entry sealing the last 12 lines of both sides. Their
+// lines are six of ordinary chat and the fixture's grooming chat, each padded with benign words
+// to the 280 characters the worker keeps of a line: the largest excerpts an entry can hold (ASCII
+// text; other scripts take up to 3 bytes a character). The alert log is never forgotten, so this
+// is what it can cost. Figures: extension/README.md, "Storage budget".
 import * as t from '../tests/extension/helpers.mjs';
 
 const MONTHS = 12;
 const TOTAL = Number(process.env.MESSAGES || 200000);
+const EVIDENCE = process.env.EVIDENCE !== '0';
+const ALERTS = Number(process.env.ALERTS || 21); // grooming conversations a month
+const PIN = '7315';
 const BATCH = 25;
 const WORDS = ('ok lol see you at practice tomorrow did you finish the homework what time is the match ' +
   'my mum says dinner is at six that video was so funny are you coming to the party on saturday ' +
@@ -36,6 +48,22 @@ const newConv = () => {
 const friends = Array.from({ length: 10 }, newConv);
 
 const h = await t.launch({ locale: 'en-GB' });
+if (EVIDENCE) {
+  // Setup as a parent does it: PIN, evidence keeping on (the key pair is made), the recovery code.
+  const opts = await t.optionsPage(h);
+  await opts.waitForSelector('#setup-form');
+  await opts.fill('#setup-pin', PIN);
+  await opts.fill('#setup-pin2', PIN);
+  await opts.check('input[name=evidence]');
+  await opts.click('#setup-finish');
+  await opts.waitForSelector('#recovery-code');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
+  await opts.waitForSelector('#alerts');
+  const st = await t.storage(h);
+  if (!st.settings.evidence || !st.auth.evidence.pub) throw new Error('evidence keeping did not switch on');
+  await opts.close();
+}
 const page = await h.ctx.newPage();
 await page.goto(`chrome-extension://${h.extensionId}/popup/popup.html`);
 const send = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
@@ -50,6 +78,25 @@ for (let month = 1; month <= MONTHS; month++) {
   const back = Array.from({ length: Math.min(15, older.length) }, () => pick(older));
   // Close friends get 60% of the month's messages, the rest is spread over the others.
   const others = [...fresh, ...back];
+  // The month's grooming conversations (new contacts), each line padded to 280 characters.
+  for (let i = 0; i < ALERTS; i++) {
+    const c = newConv();
+    const base = Math.floor(Date.UTC(2026, month - 1, 2 + i) / 1000);
+    // Six lines of ordinary chat first, so the 12 lines sealed with each alert are all there.
+    const chat = [...Array.from({ length: 6 }, (_, k) => [k % 2 ? 'child' : 'contact', sentence()]), ...t.GROOMING];
+    const messages = chat.map(([role, line]) => {
+      let text = line;
+      while (text.length < 280) text += ' ' + pick(WORDS);
+      text = text.slice(0, 280);
+      const k = c.n++;
+      const id = c.site === 'discord' ? String(BigInt(c.id) * 1000000n + BigInt(k)) : `h${hash8(`${c.id}:${k}`)}`;
+      return { id, hash: hash8(text), text, role, time: c.site === 'discord' ? 0 : base + k, seenAt: Date.now() };
+    });
+    for (const m of messages) {
+      const res = await send({ type: 'content:messages', site: c.site, conversation: c.id, contact: `stranger${c.id.slice(-4)}`, idsOrdered: c.site === 'discord', messages: [m] });
+      if (!res || res.type !== 'worker:assessment') throw new Error(`batch refused: ${JSON.stringify(res)}`);
+    }
+  }
   const budget = Math.min(perMonth, TOTAL - sent);
   let left = budget;
   while (left > 0) {
@@ -72,8 +119,15 @@ for (let month = 1; month <= MONTHS; month++) {
     const all = await chrome.storage.local.get(null);
     const keys = Object.keys(all).filter((k) => k.startsWith('conv:'));
     const sizes = keys.map((k) => k.length + JSON.stringify(all[k]).length);
+    const log = all.alertLog || [];
+    const sealed = log.filter((e) => e.sealed);
     return {
       bytes: await chrome.storage.local.getBytesInUse(null),
+      logBytes: await chrome.storage.local.getBytesInUse('alertLog'),
+      entries: log.length,
+      sealed: sealed.length,
+      largestEntry: Math.max(0, ...log.map((e) => JSON.stringify(e).length)),
+      meanSealed: sealed.length ? Math.round(sealed.reduce((n, e) => n + JSON.stringify(e.sealed).length, 0) / sealed.length) : 0,
       kept: keys.length,
       largest: Math.max(0, ...sizes),
       mean: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
@@ -84,9 +138,14 @@ for (let month = 1; month <= MONTHS; month++) {
   rows.push({ month, messages: sent, conversations: convs.length, ...info });
   console.log(`month ${String(month).padStart(2)}: ${String(sent).padStart(6)} messages, ${convs.length} conversations seen, ` +
     `${info.kept} kept, ${info.forgotten} forgotten, ${(info.bytes / 1048576).toFixed(2)} MiB in storage ` +
-    `(largest record ${info.largest} B, mean ${info.mean} B), ${info.failed} failed writes, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    `(largest record ${info.largest} B, mean ${info.mean} B), alert log ${info.entries} entries (${info.sealed} sealed, ` +
+    `${(info.logBytes / 1048576).toFixed(2)} MiB, largest entry ${info.largestEntry} B, sealed excerpts ${info.meanSealed} B on average), ` +
+    `${info.failed} failed writes, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 const peak = Math.max(...rows.map((r) => r.bytes));
+const peakLog = Math.max(...rows.map((r) => r.logBytes));
 console.log(`\npeak ${(peak / 1048576).toFixed(2)} MiB (budget 4.00 MiB, quota 10.00 MiB) after ${sent} messages in ${convs.length} conversations, ${MONTHS} worker restarts`);
+console.log(`evidence keeping ${EVIDENCE ? 'on' : 'off'}, ${ALERTS} grooming conversations a month: alert log at most ${(peakLog / 1048576).toFixed(2)} MiB ` +
+  `(${rows[rows.length - 1].entries} entries, ${rows[rows.length - 1].sealed} sealed)`);
 if (h.violations.length) console.log('requests that tried to leave:', h.violations);
 await h.close();

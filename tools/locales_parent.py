@@ -305,6 +305,17 @@ M_PARENT += [
 ("childAlert_chip", "SafeDM: block and get help", "SafeDM: blockieren und Hilfe holen", "SafeDM: bloquear y pedir ayuda", "SafeDM: blokkeren en hulp vragen"),
 ("childAlert_chipClose", "Hide SafeDM", "SafeDM ausblenden", "Ocultar SafeDM", "SafeDM verbergen"),
 ("childAlert_chipRegion", "SafeDM", "SafeDM", "SafeDM", "SafeDM"),
+# The keyboard shortcut ($1: Alt+Shift+S, or Option+Shift+S on a Mac), in the alert and on the
+# sextortion screen; and the manifest command's description, shown to whoever opens the browser's
+# shortcut settings (so it names neither grooming nor a contact).
+("childAlert_shortcut", "Tip: $1 brings you here from the chat, and back again.",
+ "Tipp: Mit $1 kommst du vom Chat hierher und wieder zurück.",
+ "Consejo: con $1 vienes aquí desde el chat, y vuelves otra vez.",
+ "Tip: met $1 ga je vanuit de chat hierheen, en weer terug."),
+("commandFocusAlert", "Go to SafeDM's message on the page, and back",
+ "Zur Nachricht von SafeDM auf der Seite und zurück",
+ "Ir al mensaje de SafeDM en la página, y volver",
+ "Naar het bericht van SafeDM op de pagina, en terug"),
 ("childAlert_block_discord_1", "Right-click their name (or tap and hold it) and choose \"Block\".",
  "Klick mit der rechten Maustaste auf den Namen (oder halte ihn gedrückt) und wähle „Blockieren“.",
  "Haz clic derecho en su nombre (o mantenlo pulsado) y elige «Bloquear».",

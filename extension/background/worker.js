@@ -278,6 +278,27 @@ if (chrome.notifications && chrome.notifications.onClicked) {
   });
 }
 
+// The keyboard shortcut (manifest "commands", Alt+Shift+S unless the user changed it): brings the
+// child's SafeDM alert, or the chip left after closing it, to keyboard focus on the active tab.
+// The tab comes with the event (no "tabs" permission needed to message it). Never when the
+// parent chose "Me only": then nothing of SafeDM is on the child's screen to focus. The content
+// script also listens for the same keys itself (commands may not reach every browser).
+if (chrome.commands && chrome.commands.onCommand) {
+  chrome.commands.onCommand.addListener(async (command, tab) => {
+    if (command !== 'focus-alert') return;
+    await settingsReady.catch(() => {});
+    if (!tellsChild(settings)) return;
+    let id = tab && tab.id;
+    if (!Number.isInteger(id) || id < 0) {
+      // A browser that gives no tab with the command: the active one (its id needs no permission).
+      const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true }).catch(() => []);
+      id = active && active.id;
+    }
+    if (!Number.isInteger(id) || id < 0) return;
+    chrome.tabs.sendMessage(id, { type: 'worker:focus-alert' }).catch(() => {}); // no SafeDM in that tab
+  });
+}
+
 // ---- handlers -----------------------------------------------------------------------------
 
 /** Only the extension's own pages (options, popup) may send options:* messages. */
