@@ -13,13 +13,23 @@
 // lines are six of ordinary chat and the fixture's grooming chat, each padded with benign words
 // to the 280 characters the worker keeps of a line: the largest excerpts an entry can hold (ASCII
 // text; other scripts take up to 3 bytes a character). The alert log is never forgotten, so this
-// is what it can cost. Figures: extension/README.md, "Storage budget".
+// is what it can cost. With REVIEW=1 (the default with evidence on) the parent opens the alert
+// centre at the end of each month and marks that month's alerts reviewed, so their excerpts may
+// yield when room runs short; REVIEW=0: never (then no entry is old enough to yield either, the
+// bench's entries being minutes old in real time). Figures: extension/README.md, "Storage budget".
+//
+// Ends with checks (exit code 1 when one fails): no failed write; every log entry with evidence
+// on keeps its excerpts or says they were removed; conversation records forgotten only while
+// they take more than their share (CONV_RESERVE); with REVIEW=1, no record forgotten while a
+// reviewed entry still had excerpts to give.
 import * as t from '../tests/extension/helpers.mjs';
+import { CONV_RESERVE } from '../extension/background/store.js';
 
 const MONTHS = 12;
 const TOTAL = Number(process.env.MESSAGES || 200000);
 const EVIDENCE = process.env.EVIDENCE !== '0';
 const ALERTS = Number(process.env.ALERTS || 21); // grooming conversations a month
+const REVIEW = EVIDENCE && process.env.REVIEW !== '0';
 const PIN = '7315';
 const BATCH = 25;
 const WORDS = ('ok lol see you at practice tomorrow did you finish the homework what time is the match ' +
@@ -72,7 +82,9 @@ const perMonth = Math.ceil(TOTAL / MONTHS);
 let sent = 0;
 const t0 = Date.now();
 const rows = [];
+const problems = [];
 for (let month = 1; month <= MONTHS; month++) {
+  const monthStart = Date.now(); // entries before it were reviewed at the end of an earlier month
   const fresh = Array.from({ length: 25 }, newConv);
   const older = convs.slice(10, convs.length - 25);
   const back = Array.from({ length: Math.min(15, older.length) }, () => pick(older));
@@ -114,8 +126,18 @@ for (let month = 1; month <= MONTHS; month++) {
     left -= n;
   }
   sent += budget;
+  if (REVIEW) {
+    // The parent's monthly look at the alert centre: unlock, mark every alert reviewed.
+    const u = await send({ type: 'options:unlock', pin: PIN });
+    if (!u || u.type !== 'worker:ok') throw new Error(`unlock refused: ${JSON.stringify(u)}`);
+    const data = await send({ type: 'options:data' });
+    const ids = data.alerts.filter((e) => !e.reviewed).map((e) => e.id);
+    const r = await send({ type: 'options:alerts', op: 'review', ids });
+    if (!r || r.type !== 'worker:ok') throw new Error(`review refused: ${JSON.stringify(r)}`);
+    await send({ type: 'options:lock' });
+  }
   await t.stopWorkers(h); // the browser stops idle workers: the next month starts a cold one
-  const info = await t.evalWorker(h, async () => {
+  const info = await t.evalWorker(h, async (monthStart) => {
     const all = await chrome.storage.local.get(null);
     const keys = Object.keys(all).filter((k) => k.startsWith('conv:'));
     const sizes = keys.map((k) => k.length + JSON.stringify(all[k]).length);
@@ -129,23 +151,43 @@ for (let month = 1; month <= MONTHS; month++) {
       largestEntry: Math.max(0, ...log.map((e) => JSON.stringify(e).length)),
       meanSealed: sealed.length ? Math.round(sealed.reduce((n, e) => n + JSON.stringify(e.sealed).length, 0) / sealed.length) : 0,
       kept: keys.length,
+      convBytes: sizes.reduce((a, b) => a + b, 0),
+      removed: log.filter((e) => e.excerptRemoved).length,
+      bare: log.filter((e) => !e.sealed && !e.excerptRemoved).length,
+      reviewedSealed: log.filter((e) => e.sealed && e.reviewed && e.time < monthStart).length,
       largest: Math.max(0, ...sizes),
       mean: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
       forgotten: (all.health || []).filter((n) => n.kind === 'forgotten').reduce((n, x) => n + x.count, 0),
       failed: (all.health || []).filter((n) => n.kind === 'write-failed').length,
     };
-  }, { timeout: 30000 });
+  }, { arg: monthStart, timeout: 30000 });
   rows.push({ month, messages: sent, conversations: convs.length, ...info });
   console.log(`month ${String(month).padStart(2)}: ${String(sent).padStart(6)} messages, ${convs.length} conversations seen, ` +
-    `${info.kept} kept, ${info.forgotten} forgotten, ${(info.bytes / 1048576).toFixed(2)} MiB in storage ` +
-    `(largest record ${info.largest} B, mean ${info.mean} B), alert log ${info.entries} entries (${info.sealed} sealed, ` +
+    `${info.kept} kept (${(info.convBytes / 1048576).toFixed(2)} MiB), ${info.forgotten} forgotten, ${(info.bytes / 1048576).toFixed(2)} MiB in storage ` +
+    `(largest record ${info.largest} B, mean ${info.mean} B), alert log ${info.entries} entries (${info.sealed} sealed, ${info.removed} excerpts removed, ` +
     `${(info.logBytes / 1048576).toFixed(2)} MiB, largest entry ${info.largestEntry} B, sealed excerpts ${info.meanSealed} B on average), ` +
     `${info.failed} failed writes, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (info.failed) problems.push(`month ${month}: ${info.failed} failed writes`);
+  if (EVIDENCE && info.bare) problems.push(`month ${month}: ${info.bare} entries without excerpts and without saying why`);
+  const prev = rows.length > 1 ? rows[rows.length - 2] : { forgotten: 0 };
+  if (info.forgotten > prev.forgotten && info.convBytes < CONV_RESERVE) {
+    problems.push(`month ${month}: records forgotten down to ${info.convBytes} bytes, under their share of ${CONV_RESERVE}`);
+  }
+  if (REVIEW && info.forgotten > prev.forgotten && info.reviewedSealed > 0) {
+    problems.push(`month ${month}: records forgotten while ${info.reviewedSealed} reviewed entries still had excerpts`);
+  }
 }
 const peak = Math.max(...rows.map((r) => r.bytes));
 const peakLog = Math.max(...rows.map((r) => r.logBytes));
 console.log(`\npeak ${(peak / 1048576).toFixed(2)} MiB (budget 4.00 MiB, quota 10.00 MiB) after ${sent} messages in ${convs.length} conversations, ${MONTHS} worker restarts`);
-console.log(`evidence keeping ${EVIDENCE ? 'on' : 'off'}, ${ALERTS} grooming conversations a month: alert log at most ${(peakLog / 1048576).toFixed(2)} MiB ` +
+const last = rows[rows.length - 1];
+console.log(`conversation records at the end: ${last.kept} of ${convs.length} (${(last.convBytes / 1048576).toFixed(2)} MiB), ${last.forgotten} forgotten; ` +
+  `${last.removed} log entries had their excerpts removed to make room`);
+console.log(`evidence keeping ${EVIDENCE ? 'on' : 'off'}${REVIEW ? ', alerts reviewed monthly' : EVIDENCE ? ', never reviewed' : ''}, ${ALERTS} grooming conversations a month: alert log at most ${(peakLog / 1048576).toFixed(2)} MiB ` +
   `(${rows[rows.length - 1].entries} entries, ${rows[rows.length - 1].sealed} sealed)`);
 if (h.violations.length) console.log('requests that tried to leave:', h.violations);
 await h.close();
+if (problems.length) {
+  console.log(`\nFAILED:\n  ${problems.join('\n  ')}`);
+  process.exitCode = 1;
+} else console.log('\nchecks passed: no failed write, excerpts removed said so, records kept their share');
