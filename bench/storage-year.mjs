@@ -137,6 +137,8 @@ for (let month = 1; month <= MONTHS; month++) {
     await send({ type: 'options:lock' });
   }
   await t.stopWorkers(h); // the browser stops idle workers: the next month starts a cold one
+  // The cold worker's first budget check (made when it starts) is done before the figures are read.
+  await t.evalWorker(h, () => !!globalThis.safedm.budgetCheck, { wait: true, timeout: 30000 });
   const info = await t.evalWorker(h, async (monthStart) => {
     const all = await chrome.storage.local.get(null);
     const keys = Object.keys(all).filter((k) => k.startsWith('conv:'));

@@ -7,9 +7,11 @@
 // A write is never dropped silently (issue 18). Each flush writes what the parent needs first
 // (alert log, tamper log, settings, PIN data, health notes) and conversation states after, in two
 // storage.set() calls, so a full store can't take the log down with a conversation's state. A
-// failed write asks `makeRoom` (the worker: forget the conversations untouched longest) and is
+// failed write asks `makeRoom` (the worker: planEviction's order, excerpts before records) and is
 // tried again; what still fails is tried key by key, and only the keys that could not be written
 // reject their callers, with `onFailure` told (the worker records a health note for the parent).
+// Making room happens inside the queue (in the refused write's flush, or `exclusive`), and every
+// value passes `prepare` on its way out, so the log's given-up excerpts stay given up.
 
 /** Storage key of one conversation: site + conversation id. */
 export const convKey = (site, conversation) => `conv:${site}:${conversation}`;
@@ -31,10 +33,10 @@ export const isConvKey = (key) => typeof key === 'string' && key.startsWith('con
  * The storage budget: 4 MiB of chrome.storage.local's 10 MiB quota (QUOTA_BYTES, 10,485,760 in
  * Chromium; a write past it fails). A conversation record is at most about 13 KB (engine state
  * about 1.6 KB, 300 remembered ids, watermark; memory.js), so 4 MiB holds about 300 conversations
- * with room for the alert log at its largest (maxLogEntries, each under 1 KB), the tamper log
- * (200) and the settings. A heavy year (bench/storage-year.mjs: 300+ conversations, 200,000
- * messages) stays under it; beyond it the conversations untouched longest are forgotten. The
- * rest of the quota is headroom, so the log is never refused.
+ * with room for the alert log at its largest without evidence keeping (maxLogEntries, each under
+ * 1 KB), the tamper log (200) and the settings. With evidence keeping each entry adds up to about
+ * 7 KB of sealed excerpts: those yield first when room runs short, and the records keep at least
+ * CONV_RESERVE (planEviction). The rest of the quota is headroom, so the log is never refused.
  */
 export const STORE_BUDGET = 4 * 1024 * 1024;
 /** Eviction goes down to 90% of the budget, so one eviction buys room for many writes. */

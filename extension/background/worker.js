@@ -182,6 +182,7 @@ async function checkBudget(force = false) {
     used = planEviction(await chrome.storage.local.get(null), { target: Infinity }).before;
   }
   if (used > STORE_BUDGET) await store.exclusive(() => evict());
+  debug.budgetCheck = { at: Date.now(), used }; // for the storage bench: the check is done
 }
 
 function noteHealth(note) {
