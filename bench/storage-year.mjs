@@ -61,15 +61,7 @@ const h = await t.launch({ locale: 'en-GB' });
 if (EVIDENCE) {
   // Setup as a parent does it: PIN, evidence keeping on (the key pair is made), the recovery code.
   const opts = await t.optionsPage(h);
-  await opts.waitForSelector('#setup-form');
-  await opts.fill('#setup-pin', PIN);
-  await opts.fill('#setup-pin2', PIN);
-  await opts.check('input[name=evidence]');
-  await opts.click('#setup-finish');
-  await opts.waitForSelector('#recovery-code');
-  await opts.check('#recovery-kept');
-  await opts.click('#recovery-continue');
-  await opts.waitForSelector('#alerts');
+  await t.finishSetup(opts, PIN, ['input[name=evidence]']);
   const st = await t.storage(h);
   if (!st.settings.evidence || !st.auth.evidence.pub) throw new Error('evidence keeping did not switch on');
   await opts.close();

@@ -28,15 +28,7 @@ const convOf = (name, key) => t.SITES[name][key].split('/').pop();
 
 test('over the budget: reviewed excerpts go first and say so; unread ones and the records\' share stay', async () => {
   const opts = await t.optionsPage(h);
-  await opts.waitForSelector('#setup-form');
-  await opts.fill('#setup-pin', PIN);
-  await opts.fill('#setup-pin2', PIN);
-  await opts.check('input[name=evidence]');
-  await opts.click('#setup-finish');
-  await opts.waitForSelector('#recovery-code');
-  await opts.check('#recovery-kept');
-  await opts.click('#recovery-continue');
-  await opts.waitForSelector('#alerts');
+  await t.finishSetup(opts, PIN, ['input[name=evidence]']);
 
   // Two grooming chats: A reviewed by the parent, B not.
   for (const key of ['A', 'B']) {

@@ -438,6 +438,23 @@ export async function optionsPage(h, { fresh = false, hash = '' } = {}) {
   return page;
 }
 
+/**
+ * Finishes the first-run setup on the options page `opts` as a parent does: the PIN twice, the
+ * inputs to tick (`check`, selectors such as 'input[name=evidence]'), the recovery code marked as
+ * kept; waits for the alert centre.
+ */
+export async function finishSetup(opts, pin, check = []) {
+  await opts.waitForSelector('#setup-form');
+  await opts.fill('#setup-pin', pin);
+  await opts.fill('#setup-pin2', pin);
+  for (const selector of check) await opts.check(selector);
+  await opts.click('#setup-finish');
+  await opts.waitForSelector('#recovery-code');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
+  await opts.waitForSelector('#alerts');
+}
+
 /** Types the PIN on a locked options page and waits for the alert centre. */
 export async function unlock(page, pin) {
   await page.fill('#lock-pin', pin);

@@ -119,16 +119,7 @@ describe('en-GB', () => {
   test('the parent: the sextortion card comes first, marked most urgent, with the first hour and the kept lines', async () => {
     const PIN = '6142';
     const opts = await t.optionsPage(h);
-    await opts.waitForSelector('#setup-form');
-    await opts.fill('#setup-pin', PIN);
-    await opts.fill('#setup-pin2', PIN);
-    await opts.check('input[name=audience][value=both]');
-    await opts.check('input[name=evidence]');
-    await opts.click('#setup-finish');
-    await opts.waitForSelector('#recovery-code');
-    await opts.check('#recovery-kept');
-    await opts.click('#recovery-continue');
-    await opts.waitForSelector('#alerts');
+    await t.finishSetup(opts, PIN, ['input[name=audience][value=both]', 'input[name=evidence]']);
 
     const page = await t.openSite(h, 'instagram');
     await t.play(page, t.GROOMING);
