@@ -97,6 +97,14 @@ pub fn is_dev_batch(batch: &str) -> bool {
     fnv1a(&[b"moves", batch.as_bytes()]) % 5 == 0
 }
 
+/// The feature buckets of a line's normalised text.
+fn buckets_of(text: &str, bits: u32) -> Vec<u32> {
+    features(normalize(text).as_str(), bits)
+        .iter()
+        .map(|f| f.bucket)
+        .collect()
+}
+
 /// Reads a corpus file into lines (`dev` from the batch column).
 pub fn read_lines(path: &Path, bits: u32) -> Result<Vec<Line>, Error> {
     let text = std::fs::read_to_string(path)
@@ -127,12 +135,8 @@ pub fn read_lines(path: &Path, bits: u32) -> Result<Vec<Line>, Error> {
                 })?;
             targets[k] = true;
         }
-        let normalized = normalize(text);
         out.push(Line {
-            buckets: features(normalized.as_str(), bits)
-                .iter()
-                .map(|f| f.bucket)
-                .collect(),
+            buckets: buckets_of(text, bits),
             targets,
             lang: lang.to_string(),
             dev: cols.get(4).is_some_and(|b| is_dev_batch(b)),
@@ -157,14 +161,11 @@ pub fn read_ordinary(path: &Path, bits: u32) -> Result<Vec<Line>, Error> {
                     continue;
                 }
                 *count += 1;
-                let normalized = normalize(&m.text);
                 out.push(Line {
-                    buckets: features(normalized.as_str(), bits)
-                        .iter()
-                        .map(|f| f.bucket)
-                        .collect(),
+                    buckets: buckets_of(&m.text, bits),
                     targets: vec![false; LABELS.len()],
-                    lang: "ordinary".to_string(),
+                    // The ordinary corpora are English chat.
+                    lang: "en".to_string(),
                     dev: is_dev,
                 });
             }
@@ -341,9 +342,10 @@ fn ordinary_report(model: &MoveModel, ordinary: &[Line]) -> String {
 /// Trains the detector; returns it with the held-back report as text.
 pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> {
     let mut lines = Vec::new();
+    let mut ordinary = Vec::new();
     let mut data = Vec::new();
     for path in &options.ordinary {
-        lines.extend(read_ordinary(path, options.bits)?);
+        ordinary.extend(read_ordinary(path, options.bits)?);
         data.push(DataFile {
             name: path.to_string_lossy().to_string(),
             sha256: sha256_file(path)?,
@@ -356,7 +358,8 @@ pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> 
             sha256: sha256_file(path)?,
         });
     }
-    let train: Vec<&Line> = lines.iter().filter(|l| !l.dev).collect();
+    // Ordinary lines first, as they were read: the shuffle's seed then gives the same order.
+    let train: Vec<&Line> = ordinary.iter().chain(&lines).filter(|l| !l.dev).collect();
     if train.is_empty() {
         return Err(invalid("no training lines"));
     }
@@ -375,10 +378,8 @@ pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> 
         },
         weights,
     };
-    let (ordinary_dev, dev): (Vec<Line>, Vec<Line>) = lines
-        .into_iter()
-        .filter(|l| l.dev)
-        .partition(|l| l.lang == "ordinary");
+    let ordinary_dev: Vec<Line> = ordinary.into_iter().filter(|l| l.dev).collect();
+    let dev: Vec<Line> = lines.into_iter().filter(|l| l.dev).collect();
     for k in 0..LABELS.len() {
         let probability = |l: &Line| sigmoid(model.logits_of_buckets(&l.buckets)[k]);
         let scored: Vec<(f32, bool)> = dev.iter().map(|l| (probability(l), l.targets[k])).collect();
