@@ -68,11 +68,15 @@ model:
 	$(CARGO) build --locked --profile fast -p safedm-lab --bin safedm
 	./target/fast/safedm train --data ../shared/data --out src/model/weights.bin
 
-## Retrain the move detector from the line corpus into src/moves/weights.bin (a few seconds).
-## Same data and seed give the same bytes; the held-back batches' figures are printed.
+## Retrain the move detector from the line corpus into src/moves/weights.bin (about 20 seconds),
+## with the ordinary chats of ../shared/data as negatives (train split) and as the cap on how often
+## a move may fire on real ordinary lines (dev split). Same data and seed give the same bytes; the
+## held-back batches' figures and the fire rates on ordinary lines are printed.
+ORDINARY_CHATS := ../shared/data/chitchat_benign.jsonl.gz ../shared/data/irc_benign.jsonl.gz
 moves:
 	$(CARGO) build --locked --release -p safedm-lab --bin safedm
-	./target/release/safedm train-moves data/moves/*.tsv --out src/moves/weights.bin
+	./target/release/safedm train-moves data/moves/*.tsv $(addprefix --ordinary ,$(ORDINARY_CHATS)) \
+	  --out src/moves/weights.bin
 
 ## Regenerate src/unicode_tables.rs from the Unicode crates (dev-dependencies); a unit test fails
 ## when the committed file is stale, e.g. after those crates are upgraded.

@@ -51,11 +51,34 @@ mod combine {
 mod moves_in {
     use crate::cues::Category;
 
-    /// Evidence of a move just at its threshold, and what certainty adds: one sure line makes
-    /// its category present (0.5), one borderline line does not; two do.
+    /// The detector's sextortion output, and how sure it must be (0 at its threshold, 1 sure)
+    /// to complete a half that a row found ([`super::other_half_of_sextortion`]).
+    pub const SEXTORTION: &str = "sextortion";
+    /// See [`SEXTORTION`].
+    pub const SURE_SEXTORTION: f32 = 0.85;
+    /// How sure the row's half must be (a row weight) for the detector to complete it.
+    pub const SURE_HALF: f32 = 0.5;
+
+    /// Evidence of a move just at its threshold; what certainty adds is [`strength_weight`].
     pub const BASE_WEIGHT: f32 = 0.0;
-    /// See [`BASE_WEIGHT`].
-    pub const STRENGTH_WEIGHT: f32 = 0.2;
+
+    /// What a move's certainty (0 at its threshold, 1 when sure) adds to its category's
+    /// evidence. The moves a groomer makes and the other side of an adult chat does not
+    /// (questions about the child, praise, gifts, secrecy, another app, guilt, a device) weigh
+    /// 0.8: one sure line nearly makes its category present, two do. The moves the decoys of the
+    /// offender corpora make too while playing the child (sexual talk and meeting aside, which
+    /// measured safe: age gaps, threats, photo requests, offers, gift debts, sextortion) keep
+    /// 0.2, so they count only beside cue evidence. Chosen one move at a time on the dev split:
+    /// each of the 0.8 moves alone at 1.2 left the decoys' and PAN 2012's false alerts as they
+    /// were, each of the others raised one of them.
+    pub fn strength_weight(name: &str) -> f32 {
+        match name {
+            "age_probe" | "personal_info" | "flattery" | "gifts" | "risk_check" | "isolation"
+            | "secrecy" | "private_channel" | "meeting" | "sexual" | "guilt" | "device"
+            | "told_about_me" => 0.8,
+            _ => 0.2,
+        }
+    }
 
     /// The cue category each move of the detector feeds. The moves that have no category of
     /// their own yet feed the nearest one: a gift with strings or an offer of work feeds
@@ -70,6 +93,39 @@ mod moves_in {
             other => return Category::from_name(other).filter(|c| *c != Category::AgeStatement),
         })
     }
+}
+
+/// When the detector reads a line as sextortion and a row found its threat to share the child's
+/// pictures or chats in the same line, the demand, so that the tracker's sextortion rule sees
+/// both halves: the rows know the usual wording of each half, the detector the move as a whole,
+/// and a writer who words the demand in a way no row spells out ("you know what to do if you
+/// want this gone") is still caught once the threat is plain. The detector alone, without a
+/// row's half, adds only coercion evidence: one line never alerts on the detector's word.
+fn other_half_of_sextortion(
+    hits: &[CueHit],
+    strength: f32,
+    span: std::ops::Range<usize>,
+) -> Option<CueHit> {
+    if strength < moves_in::SURE_SEXTORTION {
+        return None;
+    }
+    let has = |c: Category| {
+        hits.iter()
+            .any(|h| h.category == c && h.weight >= moves_in::SURE_HALF)
+    };
+    // Only a demand is completed: the threat to share must be a row's, since the detector's
+    // move also covers threats without images ("pay or I tell the school"), which are coercion
+    // and get the grooming screen, not the take-down help.
+    if !has(Category::Expose) || has(Category::Demand) {
+        return None;
+    }
+    Some(CueHit {
+        category: Category::Demand,
+        weight: 0.5,
+        start: span.start,
+        end: span.end,
+        age: None,
+    })
 }
 
 /// Scores messages. Build once, share, and keep one [`ConversationState`] per conversation.
@@ -132,12 +188,16 @@ impl Engine {
             let Some(category) = moves_in::category(&found.name) else {
                 continue;
             };
-            let weight = moves_in::BASE_WEIGHT + moves_in::STRENGTH_WEIGHT * found.strength;
+            let weight =
+                moves_in::BASE_WEIGHT + moves_in::strength_weight(&found.name) * found.strength;
+            let span = normalized.original_span(found.span.clone());
+            if found.name == moves_in::SEXTORTION {
+                out.extend(other_half_of_sextortion(hits, found.strength, span.clone()));
+            }
             let stronger = |h: &CueHit| h.category == category && h.weight >= weight;
             if hits.iter().any(stronger) || out.iter().any(stronger) {
                 continue;
             }
-            let span = normalized.original_span(found.span);
             out.push(CueHit {
                 category,
                 weight,

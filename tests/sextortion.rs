@@ -78,6 +78,28 @@ fn play(engine: &Engine, texts: &[&str]) -> (Level, bool) {
     (level, sextortion)
 }
 
+/// Threats to share whose demand no `[demand]` row spells out: the move detector reads the line
+/// as sextortion and completes the demand (`engine::other_half_of_sextortion`). Without the
+/// detector these only warn, as coercion.
+const DEMAND_IN_OTHER_WORDS: &[&str] = &[
+    "your photos go to your mum and your whole class unless you sort it out with me now",
+    "i have ur video and everyone at school will see it, you know what to do",
+    "ich schick deine bilder an deine ganze klasse wenn du nicht machst was ich sage",
+    "tus fotos las va a ver toda tu familia si no haces lo que te digo",
+];
+
+#[test]
+fn the_detector_completes_a_demand_no_row_spells_out() {
+    for sensitivity in SENSITIVITIES {
+        let engine = engine(*sensitivity);
+        let rows_only = engine.clone().with_moves(None);
+        for text in DEMAND_IN_OTHER_WORDS {
+            assert_eq!(play(&engine, &[text]), (Level::Alert, true), "{text}");
+            assert!(!play(&rows_only, &[text]).1, "rows alone: {text}");
+        }
+    }
+}
+
 #[test]
 fn each_language_has_enough_lines() {
     for lang in LANGS {

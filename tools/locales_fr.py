@@ -81,6 +81,7 @@ FR = {
     "childAlert_chip": "SafeDM : bloquer et trouver de l'aide",
     "childAlert_chipClose": "Masquer SafeDM",
     "childAlert_chipRegion": "SafeDM",
+    "childAlert_shortcut": "Astuce : $1 t'amène ici depuis la conversation, puis t'y ramène.",
     "childAlert_block_discord_1": "Fais un clic droit sur son nom (ou appuie longuement) et choisis « Bloquer ».",
     "childAlert_block_discord_2": "Pour signaler un message : passe la souris dessus, clique sur les trois points, puis « Signaler le message ».",
     "childAlert_block_discord_3": "Discord a un Centre de sécurité avec plus d'aide pour les ados et les parents.",

@@ -4,6 +4,19 @@ locales.py (key, English, German, Spanish, Dutch), which appends them. The pages
 parent (Sie / usted / je)."""
 
 M_PARENT = [
+# Excerpts given up for room (storage budget): on the card, in the report, in the health notes.
+("excerptsRemoved", "The kept lines of $1 of these alerts were removed on $2 to make room in SafeDM's storage. Their time, site, contact, reasons and levels are kept.",
+ "Die gesicherten Zeilen von $1 dieser Warnungen wurden am $2 entfernt, um im Speicher von SafeDM Platz zu schaffen. Zeit, Seite, Kontakt, Gründe und Stufen bleiben erhalten.",
+ "Las líneas guardadas de $1 de estas alertas se eliminaron el $2 para hacer sitio en el almacenamiento de SafeDM. Se conservan la hora, el sitio, el contacto, los motivos y los niveles.",
+ "De bewaarde regels van $1 van deze meldingen zijn op $2 verwijderd om ruimte te maken in de opslag van SafeDM. Tijd, site, contact, redenen en niveaus blijven bewaard."),
+("reportExcerptRemoved", "kept lines removed on $1 to make room",
+ "gesicherte Zeilen am $1 entfernt, um Platz zu schaffen",
+ "líneas guardadas eliminadas el $1 para hacer sitio",
+ "bewaarde regels op $1 verwijderd om ruimte te maken"),
+("health_excerpts_removed", "$1: to stay within its storage, SafeDM removed the kept lines of $2 alerts (from $3 or earlier) that you had marked reviewed or that were older than 30 days. The alerts themselves are still in this log.",
+ "$1: Um in seinem Speicher zu bleiben, hat SafeDM die gesicherten Zeilen von $2 Warnungen entfernt (vom $3 oder früher), die Sie als geprüft markiert hatten oder die älter als 30 Tage waren. Die Warnungen selbst stehen weiter in dieser Liste.",
+ "$1: para no exceder su almacenamiento, SafeDM eliminó las líneas guardadas de $2 alertas (del $3 o antes) que usted había marcado como revisadas o que tenían más de 30 días. Las alertas en sí siguen en esta lista.",
+ "$1: om binnen de opslag te blijven heeft SafeDM de bewaarde regels verwijderd van $2 meldingen (van $3 of eerder) die je als bekeken had gemarkeerd of die ouder waren dan 30 dagen. De meldingen zelf staan nog in deze lijst."),
 ("notifyHint", "Never with “My child”. With “Me only” it is neutral: “SafeDM: something new for you”, nothing else. With “Both” it names the site and the contact.",
  "Nie bei „Mein Kind“. Bei „Nur ich“ ist sie neutral: „SafeDM: etwas Neues für Sie“, sonst nichts. Bei „Beide“ nennt sie Seite und Kontakt.",
  "Nunca con «A mi hijo o hija». Con «Solo a mí» es neutra: «SafeDM: algo nuevo para usted», nada más. Con «A los dos» nombra el sitio y el contacto.",
@@ -305,6 +318,17 @@ M_PARENT += [
 ("childAlert_chip", "SafeDM: block and get help", "SafeDM: blockieren und Hilfe holen", "SafeDM: bloquear y pedir ayuda", "SafeDM: blokkeren en hulp vragen"),
 ("childAlert_chipClose", "Hide SafeDM", "SafeDM ausblenden", "Ocultar SafeDM", "SafeDM verbergen"),
 ("childAlert_chipRegion", "SafeDM", "SafeDM", "SafeDM", "SafeDM"),
+# The keyboard shortcut ($1: Alt+Shift+S, or Option+Shift+S on a Mac), in the alert and on the
+# sextortion screen; and the manifest command's description, shown to whoever opens the browser's
+# shortcut settings (so it names neither grooming nor a contact).
+("childAlert_shortcut", "Tip: $1 brings you here from the chat, and back again.",
+ "Tipp: Mit $1 kommst du vom Chat hierher und wieder zurück.",
+ "Consejo: con $1 vienes aquí desde el chat, y vuelves otra vez.",
+ "Tip: met $1 ga je vanuit de chat hierheen, en weer terug."),
+("commandFocusAlert", "Go to SafeDM's message on the page, and back",
+ "Zur Nachricht von SafeDM auf der Seite und zurück",
+ "Ir al mensaje de SafeDM en la página, y volver",
+ "Naar het bericht van SafeDM op de pagina, en terug"),
 ("childAlert_block_discord_1", "Right-click their name (or tap and hold it) and choose \"Block\".",
  "Klick mit der rechten Maustaste auf den Namen (oder halte ihn gedrückt) und wähle „Blockieren“.",
  "Haz clic derecho en su nombre (o mantenlo pulsado) y elige «Bloquear».",

@@ -29,16 +29,19 @@ import {
   verifySecret, makeEvidenceKeysWith, wrapJwk, unwrapJwk,
 } from '../common/crypto.js';
 import {
-  StorageQueue, convKey, isConvKey, planEviction, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY, META_KEY, UNLOCK_KEY,
-  HEALTH_KEY, STORE_BUDGET, EVICT_TO,
+  StorageQueue, convKey, isConvKey, planEviction, stripExcerpts, entryId, ALERT_LOG_KEY, AUTH_KEY, TAMPER_KEY,
+  META_KEY, UNLOCK_KEY, HEALTH_KEY, STORE_BUDGET, EVICT_TO,
 } from './store.js';
 import {
   memoryFrom, memoryToJson, knownHash, inScoredRange, remember, commitRange, idLess,
 } from './memory.js';
 
+/** Alert-log entries whose sealed excerpts were given up for room: entry id -> when. */
+const droppedExcerpts = new Map();
 const store = new StorageQueue(chrome.storage.local, {
   makeRoom: (ctx) => evict(ctx),
   onFailure: (keys, error) => writeFailed(keys, error),
+  prepare: (key, value) => (key === ALERT_LOG_KEY ? stripExcerpts(value, droppedExcerpts) : value),
 });
 const RECENT_CAP = 300;
 
@@ -108,25 +111,46 @@ async function addTamper(event) {
 // ---- the storage budget (issue 18) ----------------------------------------------------------
 //
 // chrome.storage.local is kept under STORE_BUDGET (store.js says why 4 MiB). Over it, or when a
-// write fails, conversation records are forgotten, untouched longest first, never the alert log,
-// tamper log, settings, PIN data or health notes; the parent's page shows a health note saying
-// so. A write that still fails is recorded as a health note too.
+// write fails, the sealed excerpts of reviewed and of old unreviewed alerts are given up first
+// (the entries stay, marked), then conversation records untouched longest first, down to their
+// guaranteed share (planEviction in store.js has the order); never the alert log's entries,
+// tamper log, settings, PIN data or health notes. The parent's page shows a health note saying
+// so. A write that still fails is recorded as a health note too. Making room runs inside the
+// write queue (a refused write's flush, or `exclusive` for the budget check), so nothing else
+// writes while it reads and rewrites the log.
 
-let evicting = Promise.resolve();
 let observing = null; // the key of the conversation whose batch is being scored
 let lastBudgetCheck = 0;
 const BUDGET_CHECK_MS = 60000; // at most once a minute (Firefox has no getBytesInUse: a full read)
 const HEALTH_NOTES = 50;
 
-/** Forgets conversations until what is stored (plus `bytes` about to be written) fits. */
-function evict({ keys = [], bytes = 0 } = {}) {
-  const run = evicting.then(async () => {
-    const items = await chrome.storage.local.get(null);
-    const keep = new Set([...keys, ...store.pending.keys()]);
-    if (observing) keep.add(observing); // the conversation being scored right now
-    for (const k of keys) delete items[k]; // replaced by what is being written
-    const plan = planEviction(items, { target: EVICT_TO, keep, extra: bytes });
-    if (!plan.remove.length) return 0;
+/**
+ * Makes room until what is stored (with `values`, the refused write, in place of theirs) fits:
+ * only from inside the write queue (a refused write's makeRoom, or store.exclusive).
+ */
+async function evict({ keys = [], values = {}, error = null } = {}) {
+  const items = await chrome.storage.local.get(null);
+  const keep = new Set([...keys, ...store.pending.keys()]);
+  if (observing) keep.add(observing); // the conversation being scored right now
+  Object.assign(items, values); // replaced by what is being written (already prepared)
+  const quota = chrome.storage.local.QUOTA_BYTES || 10485760;
+  // A refused write (the browser's quota): past the budget's order, down to 90% of the quota.
+  const hardTarget = error ? Math.min(EVICT_TO, Math.floor(quota * 0.9)) : null;
+  const now = Date.now();
+  const plan = planEviction(items, { target: EVICT_TO, keep, now, hardTarget });
+  if (!plan.remove.length && !plan.strip.length) return 0;
+  if (plan.strip.length) {
+    for (const id of plan.strip) droppedExcerpts.set(id, now);
+    // The stored log rewritten without them now (a log being written is prepared at its retry).
+    if (!(ALERT_LOG_KEY in values)) await store.rewrite(ALERT_LOG_KEY);
+    const times = (items[ALERT_LOG_KEY] || []).filter((e) => plan.strip.includes(entryId(e))).map((e) => e.time || 0);
+    debug.excerptsRemoved = (debug.excerptsRemoved || 0) + plan.strip.length;
+    noteHealth({
+      kind: 'excerpts-removed', count: plan.strip.length,
+      oldest: Math.min(...times), newest: Math.max(...times), before: plan.before, after: plan.after,
+    });
+  }
+  if (plan.remove.length) {
     const updated = plan.remove.map((k) => (items[k] && items[k].updated) || 0);
     await chrome.storage.local.remove(plan.remove);
     for (const k of plan.remove) {
@@ -137,10 +161,13 @@ function evict({ keys = [], bytes = 0 } = {}) {
       kind: 'forgotten', count: plan.remove.length,
       oldest: Math.min(...updated), newest: Math.max(...updated), before: plan.before, after: plan.after,
     });
-    return plan.before - plan.after;
-  });
-  evicting = run.catch(() => {});
-  return run;
+  }
+  if (droppedExcerpts.size > 4 * settings.maxLogEntries) {
+    // Ids of entries no longer in the log (deleted, or past its cap) are not needed.
+    const ids = new Set((items[ALERT_LOG_KEY] || []).map(entryId));
+    for (const id of droppedExcerpts.keys()) if (!ids.has(id)) droppedExcerpts.delete(id);
+  }
+  return plan.before - plan.after;
 }
 
 /** After a conversation was saved: over the budget? (throttled) */
@@ -154,7 +181,8 @@ async function checkBudget(force = false) {
   } else {
     used = planEviction(await chrome.storage.local.get(null), { target: Infinity }).before;
   }
-  if (used > STORE_BUDGET) await evict();
+  if (used > STORE_BUDGET) await store.exclusive(() => evict());
+  debug.budgetCheck = { at: Date.now(), used }; // for the storage bench: the check is done
 }
 
 function noteHealth(note) {
@@ -278,6 +306,27 @@ if (chrome.notifications && chrome.notifications.onClicked) {
   });
 }
 
+// The keyboard shortcut (manifest "commands", Alt+Shift+S unless the user changed it): brings the
+// child's SafeDM alert, or the chip left after closing it, to keyboard focus on the active tab.
+// The tab comes with the event (no "tabs" permission needed to message it). Never when the
+// parent chose "Me only": then nothing of SafeDM is on the child's screen to focus. The content
+// script also listens for the same keys itself (commands may not reach every browser).
+if (chrome.commands && chrome.commands.onCommand) {
+  chrome.commands.onCommand.addListener(async (command, tab) => {
+    if (command !== 'focus-alert') return;
+    await settingsReady.catch(() => {});
+    if (!tellsChild(settings)) return;
+    let id = tab && tab.id;
+    if (!Number.isInteger(id) || id < 0) {
+      // A browser that gives no tab with the command: the active one (its id needs no permission).
+      const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true }).catch(() => []);
+      id = active && active.id;
+    }
+    if (!Number.isInteger(id) || id < 0) return;
+    chrome.tabs.sendMessage(id, { type: 'worker:focus-alert' }).catch(() => {}); // no SafeDM in that tab
+  });
+}
+
 // ---- handlers -----------------------------------------------------------------------------
 
 /** Only the extension's own pages (options, popup) may send options:* messages. */
@@ -315,8 +364,6 @@ async function unlockedUntil() {
 async function setUnlocked(minutes) {
   await chrome.storage.session.set({ [UNLOCK_KEY]: { until: Date.now() + minutes * 60000 } });
 }
-/** Entries written before ids existed are named by their time and conversation. */
-const entryId = (e) => String(e.id || `${e.time}-${e.site}-${e.conversation}`);
 
 const HANDLERS = {
   // ---- the parent's page -----------------------------------------------------------------

@@ -4,8 +4,9 @@
 // re-render), so the page can neither read it nor restyle it: the host's own box is pinned with
 // inline !important declarations, and everything inside is styled from `all: initial`.
 // Built with createElement/textContent only (no HTML strings anywhere), so message text and
-// names are always text. It never calls focus(): the child may be typing. The buttons are in the
-// normal tab order, and Escape inside it closes it.
+// names are always text. It never takes focus by itself: the child may be typing. The buttons are
+// in the normal tab order, Escape inside it closes it, and the shortcut Alt+Shift+S (main.js, and
+// the manifest's command) brings the keyboard to it, or to the chip after closing, and back.
 'use strict';
 
 (() => {
@@ -55,18 +56,9 @@
 
   /**
    * A key of HELP, from the setting ('auto' or a region) or else the country of the browser's
-   * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other'.
+   * languages, first one known wins ('de-AT' -> AT; 'UK' is taken for GB); else 'other' (lib.js).
    */
-  SafeDM.region = (setting) => {
-    if (setting !== 'auto' && Object.hasOwn(HELP, setting)) return setting;
-    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
-    for (const l of langs) {
-      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
-      const r = country === 'UK' ? 'GB' : country;
-      if (r && Object.hasOwn(HELP, r)) return r;
-    }
-    return 'other';
-  };
+  SafeDM.region = (setting) => SafeDM.regionIn(HELP, setting);
 
   /** What was noticed, in the child's words: the message for the category, else the engine's. */
   const reasonText = (r) =>
@@ -93,7 +85,8 @@
       padding: 8px 11px; border-radius: 999px; border: 2px solid #3b6fb6; color: #1d3f72; background: #fff;
     }
     button.primary { background: #3b6fb6; color: #fff; }
-    button:focus-visible, a:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+    button:focus-visible, a:focus-visible, .card:focus-visible, .via-key:focus { outline: 3px solid #f0b429; outline-offset: 2px; }
+    .hint { font-size: 13px; color: #3e4c59; margin: 10px 0 0; }
     .close { position: absolute; top: 10px; right: 12px; padding: 2px 8px; border: none; font-size: 20px; }
     .panel { margin-top: 12px; padding-top: 10px; border-top: 1px solid #d5dde8; }
     .panel[hidden] { display: none; }
@@ -115,21 +108,7 @@
     }
   `;
 
-  /** createElement with text children only. */
-  const el = (tag, props, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') e.className = v;
-      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
-      else if (k === 'hidden') e.hidden = !!v;
-      else e.setAttribute(k, v);
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return e;
-  };
+  const el = SafeDM.el; // createElement with text children only (lib.js)
 
   let host = null;
   let root = null;
@@ -137,11 +116,7 @@
   let last = null; // the alert shown last, for the chip to open again
 
   const narrow = () => (globalThis.innerWidth || 1000) <= 480;
-  const HOST_STYLE = () => [
-    'all: initial', 'position: fixed', `top: ${narrow() ? '8px' : '16px'}`, `right: ${narrow() ? '8px' : '16px'}`, 'z-index: 2147483647',
-    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
-    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
-  ].map((d) => `${d} !important`).join('; ');
+  const HOST_STYLE = () => SafeDM.hostStyle(narrow() ? '8px' : '16px');
 
   function ensureHost() {
     if (host && host.isConnected) return;
@@ -166,10 +141,28 @@
     if (!root || !last) return;
     const again = last;
     const chip = el('div', { class: 'chip', role: 'region', 'aria-label': t('childAlert_chipRegion'), lang: t('childAlert_lang') },
-      el('button', { type: 'button', class: 'chip-open', on: { click: () => SafeDM.showAlert(again.alert, again.dismissed, { open: 'help' }) } }, t('childAlert_chip')),
-      el('button', { type: 'button', class: 'chip-close', 'aria-label': t('childAlert_chipClose'), on: { click: () => SafeDM.hideAlert() } }, '\u00d7'));
+      el('button', { type: 'button', class: 'chip-open', 'aria-keyshortcuts': SafeDM.SHORTCUT, on: { click: () => SafeDM.showAlert(again.alert, again.dismissed, { open: 'help' }) } }, t('childAlert_chip')),
+      el('button', { type: 'button', class: 'chip-close', 'aria-label': t('childAlert_chipClose'), on: { click: () => {
+        const back = SafeDM.hasFocus(host);
+        SafeDM.hideAlert();
+        if (back) SafeDM.focusBack();
+      } } }, '\u00d7'));
+    const hadFocus = SafeDM.hasFocus(host);
     root.replaceChildren(el('style', {}, CSS), chip);
+    // Closed from the keyboard: back to where the shortcut found the child (the message box),
+    // else to the chip, so the focus is not lost.
+    if (hadFocus && !SafeDM.focusBack()) chip.firstChild.focus({ preventScroll: true });
   }
+
+  /**
+   * The shortcut (Alt+Shift+S): the keyboard goes to the alert's card (announced with its name
+   * and text; Tab goes on to its buttons), or to the chip's button after closing; pressed again
+   * from inside, back to where it was. False when there is nothing of SafeDM to focus.
+   */
+  SafeDM.focusAlert = () => {
+    if (!root || !host || !host.isConnected) return false;
+    return SafeDM.toggleFocus(host, root.querySelector('.card') || root.querySelector('.chip-open'));
+  };
 
   /** Whether an alert is showing (for the content script). */
   SafeDM.alertShowing = () => !!(host && host.isConnected);
@@ -185,6 +178,7 @@
   SafeDM.showAlert = (alert, dismissed, { open = '' } = {}) => {
     // A card already on screen is updated at once (it was announced); a new one waits below.
     const updating = !!(root && host && host.isConnected && root.getElementById('safedm-desc'));
+    const hadFocus = SafeDM.hasFocus(host); // the child is in it (the chip, or an older card)
     ensureHost();
     host.setAttribute('style', HOST_STYLE());
     onDismiss = dismissed;
@@ -246,16 +240,20 @@
       class: 'card wrap', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-title', 'aria-describedby': 'safedm-desc',
       'data-level': alert.level || '', lang: t('childAlert_lang'),
+      tabindex: '-1', 'aria-keyshortcuts': SafeDM.SHORTCUT,
       on: { keydown: (e) => { if (e.key === 'Escape') close('escape'); } },
     },
       el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: () => close('close') } }, '\u00d7'),
       el('h2', { id: 'safedm-title' }, t('childAlert_title')),
       desc,
       el('div', { class: 'buttons' }, okButton, helpButton, talkButton),
+      // How to come back here from the chat with the keyboard (and go back).
+      el('p', { class: 'hint' }, t('childAlert_shortcut', SafeDM.shortcutLabel())),
       helpPanel,
       talkPanel,
     );
     root.replaceChildren(el('style', {}, CSS), card);
+    if (hadFocus) card.focus({ preventScroll: true });
     // The live region is in the page (empty) before its text is set, so screen readers announce
     // the text; set in the next task.
     const content = [

@@ -285,6 +285,113 @@
     return '';
   };
 
+  // ---- SafeDM's own screens (alert.js, sextortion.js): one DOM builder, one host style -------
+
+  /**
+   * createElement with text children only: props `class`, `on` ({event: listener}), `hidden`,
+   * anything else an attribute (set as a string, never parsed); string children become text
+   * nodes, null/undefined/false are skipped, arrays are flattened. No HTML is ever parsed.
+   */
+  SafeDM.el = (tag, props, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (k === 'class') e.className = v;
+      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+      else if (k === 'hidden') e.hidden = !!v;
+      else e.setAttribute(k, v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return e;
+  };
+
+  /**
+   * The inline style of a screen's host element: fixed in the top right corner, `inset` from
+   * its edges, above everything, each declaration !important so the page cannot move, hide or
+   * restyle it (the inside is styled from `all: initial` in its closed shadow root).
+   */
+  SafeDM.hostStyle = (inset = '16px') => [
+    'all: initial', 'position: fixed', `top: ${inset}`, `right: ${inset}`, 'z-index: 2147483647',
+    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
+    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
+  ].map((d) => `${d} !important`).join('; ');
+
+  /**
+   * The help lines' region, a key of `help` (a screen's table of help lines by country): the
+   * setting when it is one ('auto' is not), else the first country subtag among the browser's
+   * languages that `help` has ('de-AT' -> AT; 'UK' is taken for GB), else 'other'.
+   */
+  SafeDM.regionIn = (help, setting) => {
+    if (setting !== 'auto' && Object.hasOwn(help, setting)) return setting;
+    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
+    for (const l of langs) {
+      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
+      const r = country === 'UK' ? 'GB' : country;
+      if (r && Object.hasOwn(help, r)) return r;
+    }
+    return 'other';
+  };
+
+  // ---- the keyboard shortcut to SafeDM's own screens (alert.js, sextortion.js) --------------
+  // Alt+Shift+S (Option+Shift+S on a Mac): the manifest's command "focus-alert" suggests the same
+  // keys, and main.js listens for them in the page too (a command may not reach every browser,
+  // and the user may have given the command other keys). The screens never take focus by
+  // themselves: the child may be typing.
+
+  SafeDM.SHORTCUT = 'Alt+Shift+S'; // as aria-keyshortcuts writes it
+
+  /** The keys as the child's keyboard names them. */
+  SafeDM.shortcutLabel = () =>
+    (/Mac|iPhone|iPad/.test((navigator.userAgentData && navigator.userAgentData.platform) || navigator.platform || '')
+      ? 'Option+Shift+S' : 'Alt+Shift+S');
+
+  /** Whether a keydown is the shortcut (by the key's place, so Option's accented letter counts). */
+  SafeDM.isShortcut = (e) =>
+    e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && (e.code === 'KeyS' || e.key === 'S' || e.key === 's');
+
+  let returnTo = null; // where the shortcut found the focus, to go back there
+
+  /** The focused element, inside open shadow roots too (the page's own components). */
+  const deepActive = () => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+
+  /** Whether the focus is inside `host` (a closed shadow root's host is the active element then). */
+  SafeDM.hasFocus = (host) => !!host && host.isConnected && document.activeElement === host;
+
+  /**
+   * The shortcut: the focus goes to `target` inside `host`, remembering where it was; pressed
+   * again from inside, it goes back there. False when there is nothing to focus.
+   */
+  SafeDM.toggleFocus = (host, target) => {
+    if (!host || !host.isConnected || !target) return false;
+    if (SafeDM.hasFocus(host)) {
+      SafeDM.focusBack(); // (nowhere to go back to: the focus stays)
+      return true;
+    }
+    const was = deepActive();
+    returnTo = was && was !== document.body && was !== document.documentElement ? was : null;
+    // The focus ring shows however the keys were pressed (Chromium's :focus-visible ignores
+    // presses with Alt), until the focus leaves.
+    target.classList.add('via-key');
+    target.addEventListener('blur', () => target.classList.remove('via-key'), { once: true });
+    target.focus({ preventScroll: true });
+    return true;
+  };
+
+  /** The focus back where the shortcut found it (the message box), if that is still there. */
+  SafeDM.focusBack = () => {
+    const r = returnTo;
+    returnTo = null;
+    if (!r || !r.isConnected || typeof r.focus !== 'function') return false;
+    r.focus({ preventScroll: true });
+    return true;
+  };
+
   // ---- generic fallback ---------------------------------------------------------------------
   // For pages whose adapter stopped matching: the container with the most repeated chat-like ARIA
   // rows; text from [dir=auto]; direction from bubble alignment; ids from hashes. Low confidence.

@@ -413,6 +413,34 @@
     }, (action) => dismissed(action));
   }
 
+  // ---- the shortcut to the alert ------------------------------------------------------------
+
+  // Alt+Shift+S (lib.js): the keyboard goes to SafeDM's screen on this page (the sextortion
+  // screen, else the alert, else the chip left after closing it) and, pressed again, back. The
+  // manifest's command asks the same through the worker; when both arrive for one key press
+  // (a browser that gives the page the keys too), the second is ignored. Never with "Me only":
+  // then SafeDM shows the child nothing.
+  let lastFocus = { at: -Infinity, from: '' };
+  function focusSafeDM(from) {
+    if (!config.alertChild) return false;
+    if (from !== lastFocus.from && performance.now() - lastFocus.at < 500) return true; // the same press
+    const done = SafeDM.sextortionShowing && SafeDM.sextortionShowing()
+      ? SafeDM.focusSextortion()
+      : !!(SafeDM.focusAlert && SafeDM.focusAlert());
+    if (done) lastFocus = { at: performance.now(), from };
+    return done;
+  }
+
+  // Capture on the window: before the page's own key handlers (its message box) see the keys.
+  // Only a press that found something of SafeDM is taken from the page.
+  addEventListener('keydown', (e) => {
+    if (!alive || e.repeat || !SafeDM.isShortcut(e)) return;
+    if (focusSafeDM('key')) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
   // ---- observing ----------------------------------------------------------------------------
 
   const observed = new WeakSet();
@@ -541,6 +569,10 @@
       if (++ticks % Math.round(HEALTH_AFTER_MS / 1000) === 0) healthCheck();
     }, 1000);
     chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
+      if (msg && msg.type === 'worker:focus-alert') {
+        focusSafeDM('command');
+        return false;
+      }
       if (msg && msg.type === 'popup:status') {
         reply({
           type: 'content:status', site: site0.name, label: site0.label, adapter: mode,

@@ -4,8 +4,9 @@
 // get the images taken down).
 //
 // Like alert.js: a closed shadow root on an element attached to <html>, built with
-// createElement/textContent only, never focused by itself (the child may be typing). It stays
-// until the child closes it; "Keep this open" also stops Escape from closing it.
+// createElement/textContent only, never focused by itself (the child may be typing), reached with
+// the shortcut Alt+Shift+S (main.js). It stays until the child closes it; "Keep this open" also
+// stops Escape from closing it.
 'use strict';
 
 (() => {
@@ -44,18 +45,8 @@
   };
   SafeDM.SEXTORTION_REGIONS = Object.keys(HELP);
 
-  /** The region for this screen: the setting or the browser's country (alert.js), FR included. */
-  const regionOf = (setting) => {
-    if (setting !== 'auto' && Object.hasOwn(HELP, setting)) return setting;
-    const langs = [...(navigator.languages || []), navigator.language].filter(Boolean);
-    for (const l of langs) {
-      const country = (String(l).split(/[-_]/).slice(1).find((p) => /^[A-Za-z]{2}$/.test(p)) || '').toUpperCase();
-      const r = country === 'UK' ? 'GB' : country;
-      if (r && Object.hasOwn(HELP, r)) return r;
-    }
-    const shared = SafeDM.region ? SafeDM.region(setting) : 'other';
-    return Object.hasOwn(HELP, shared) ? shared : 'other';
-  };
+  /** The region for this screen: the setting or the browser's country, FR included (lib.js). */
+  const regionOf = (setting) => SafeDM.regionIn(HELP, setting);
 
   const CSS = `
     :host { all: initial; }
@@ -81,40 +72,29 @@
       padding: 8px 11px; border-radius: 999px; border: 2px solid #7a1a12; color: #7a1a12; background: #fff;
     }
     button[aria-pressed="true"] { background: #7a1a12; color: #fff; }
-    button:focus-visible, a:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+    button:focus-visible, a:focus-visible, .card:focus-visible, .via-key:focus { outline: 3px solid #f0b429; outline-offset: 2px; }
+    .hint { font-size: 13px; color: #3e4c59; margin: 10px 0 0; }
     .close { position: absolute; top: 10px; right: 12px; padding: 2px 8px; border: none; font-size: 20px; }
     strong { font-weight: 600; }
     a { color: #1d4ed8; text-decoration: underline; font: inherit; }
   `;
 
-  const el = (tag, props, ...children) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') e.className = v;
-      else if (k === 'on') for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
-      else e.setAttribute(k, v);
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      e.append(typeof c === 'string' ? document.createTextNode(c) : c);
-    }
-    return e;
-  };
-
-  const HOST_STYLE = [
-    'all: initial', 'position: fixed', 'top: 16px', 'right: 16px', 'z-index: 2147483647',
-    'display: block', 'visibility: visible', 'opacity: 1', 'transform: none', 'filter: none',
-    'pointer-events: auto', 'margin: 0', 'padding: 0', 'border: 0', 'clip-path: none',
-  ].map((d) => `${d} !important`).join('; ');
+  const el = SafeDM.el; // createElement with text children only (lib.js)
+  const HOST_STYLE = SafeDM.hostStyle('16px');
 
   let host = null;
+  let shown = null; // its card
 
   SafeDM.sextortionShowing = () => !!(host && host.isConnected);
 
   SafeDM.hideSextortion = () => {
     if (host) host.remove();
     host = null;
+    shown = null;
   };
+
+  /** The shortcut (Alt+Shift+S): the keyboard to this screen's card and, again, back. */
+  SafeDM.focusSextortion = () => SafeDM.toggleFocus(host, shown);
 
   /** Who else sees the alert, in the child's words. */
   const whoKnows = (audience) => (audience === 'child' ? t('sext_onlyYou') : t('sext_parentToo'));
@@ -138,7 +118,9 @@
     const root = host.attachShadow({ mode: 'closed' });
     let pinned = false;
     const close = (how) => {
+      const back = SafeDM.hasFocus(host); // closed from the keyboard: back to the message box
       SafeDM.hideSextortion();
+      if (back) SafeDM.focusBack();
       if (dismissed) dismissed(how);
     };
     const region = regionOf(alert.region || 'auto');
@@ -154,6 +136,7 @@
       class: 'card', role: 'alertdialog', 'aria-modal': 'false',
       'aria-labelledby': 'safedm-sext-title', 'aria-describedby': 'safedm-sext-desc',
       'data-kind': 'sextortion', 'data-region': region, lang: t('childAlert_lang'),
+      tabindex: '-1', 'aria-keyshortcuts': SafeDM.SHORTCUT,
       on: { keydown: (e) => { if (e.key === 'Escape' && !pinned) close('escape'); } },
     },
       el('button', { type: 'button', class: 'close', 'aria-label': t('childAlert_close'), on: { click: () => close('close') } }, '\u00d7'),
@@ -171,7 +154,9 @@
       el('p', { class: 'who' }, whoKnows(alert.audience)),
       el('div', { class: 'buttons' }, pin,
         el('button', { type: 'button', on: { click: () => close('close') } }, t('sext_close'))),
+      el('p', { class: 'hint' }, t('childAlert_shortcut', SafeDM.shortcutLabel())),
     );
+    shown = card;
     root.replaceChildren(el('style', {}, CSS), card);
     document.documentElement.append(host);
     const who = alert.contact ? t('sext_threatWith', alert.contact) : t('sext_threat');

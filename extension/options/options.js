@@ -361,6 +361,7 @@ function tamperText(ev) {
 function healthText(n) {
   const when = new Date(n.time).toLocaleString();
   if (n.kind === 'forgotten') return t('health_forgotten', [when, String(n.count || 0), new Date(n.newest || n.time).toLocaleDateString()]);
+  if (n.kind === 'excerpts-removed') return t('health_excerpts_removed', [when, String(n.count || 0), new Date(n.newest || n.time).toLocaleDateString()]);
   return t('health_write_failed', [when, String(n.error || '')]);
 }
 
@@ -406,12 +407,18 @@ function conversations(alerts) {
       entries: list, ids: list.map(entryId), first: list[0].time, last: last.time, level: top.level, stage: last.stage,
       since, reasons, actions,
       excerpts: [...excerpts.values()].sort((x, y) => (x.time || 0) - (y.time || 0)),
-      sealed: list.some((e) => e.sealed), trusted: list.some((e) => e.trusted), fromHistory: list.every((e) => e.fromHistory),
+      sealed: list.some((e) => e.sealed), removed: excerptsRemoved(list), trusted: list.some((e) => e.trusted), fromHistory: list.every((e) => e.fromHistory),
       reviewed: list.every((e) => e.reviewed),
       sextortion: list.some((e) => e.kind === 'sextortion'),
     };
   // Sextortion not yet reviewed first: the most urgent kind, where the first hour matters.
   }).sort((x, y) => (urgent(y) - urgent(x)) || (y.last - x.last));
+}
+
+/** Entries whose sealed excerpts were removed to make room: {count, time (the latest)} or null. */
+function excerptsRemoved(list) {
+  const times = list.filter((e) => e.excerptRemoved).map((e) => Number(e.excerptRemoved.time) || e.time);
+  return times.length ? { count: times.length, time: Math.max(...times) } : null;
 }
 
 const urgent = (c) => (c.sextortion && !c.reviewed ? 1 : 0);
@@ -508,6 +515,7 @@ function alertCard(c) {
       c.excerpts.map((x) => h('blockquote', { className: x.role === 'child' ? 'child' : 'contact' },
         x.time ? `${when(x.time)} · ` : '', `${ROLE_WORD(x.role)}: ${x.text}`))) : null,
     c.sealed && !c.excerpts.length ? h('p', { className: 'muted' }, t('excerptsClosed')) : null,
+    c.removed ? h('p', { className: 'note excerpts-removed' }, t('excerptsRemoved', [String(c.removed.count), when(c.removed.time)])) : null,
     c.sextortion ? firstHour() : null,
     guidance(),
     h('div', { className: 'toolbar' },
@@ -639,10 +647,12 @@ function reportData() {
         time: isoLocal(e.time), level: e.level, levelText: levelWord(e.level), stage: stageWord(e.stage),
         reasons: (e.reasons || []).map(reasonText).filter(Boolean), trustedContact: !!e.trusted, fromHistory: !!e.fromHistory,
         reviewed: !!e.reviewed, ...(e.kind ? { kind: e.kind } : {}),
+        ...(e.excerptRemoved ? { excerptRemoved: isoLocal(Number(e.excerptRemoved.time) || e.time), excerptRemovedText: t('reportExcerptRemoved', [when(Number(e.excerptRemoved.time) || e.time)]) } : {}),
       })),
       childActions: c.actions.map((a) => ({ time: isoLocal(a.time), action: a.action, text: actionText(a) })),
       lines: c.excerpts.map((x) => ({ time: x.time ? isoLocal(x.time) : null, from: x.role === 'child' ? 'child' : 'contact', fromText: ROLE_WORD(x.role), text: x.text, flagged: !!x.flagged })),
       linesSealed: c.sealed && !c.excerpts.length,
+      ...(c.removed ? { linesRemoved: { count: c.removed.count, latest: isoLocal(c.removed.time), text: t('excerptsRemoved', [String(c.removed.count), when(c.removed.time)]) } } : {}),
     })),
     tamper: state.data.tamper.map((e) => ({ time: isoLocal(e.time), kind: e.kind, text: tamperText(e) })),
     reportTo: links.map(([name, url]) => ({ name, url })),
@@ -707,7 +717,8 @@ function reportHtml(r) {
         table.append(tr);
       }
       s.append(table, el('p', t('reportFlagged')));
-    } else s.append(el('p', c.linesSealed ? t('excerptsClosed') : r.evidenceKept ? t('reportNoLines') : t('reportNoEvidence')));
+    } else if (!c.linesRemoved || c.linesSealed) s.append(el('p', c.linesSealed ? t('excerptsClosed') : r.evidenceKept ? t('reportNoLines') : t('reportNoEvidence')));
+    if (c.linesRemoved) s.append(el('p', c.linesRemoved.text, { class: 'removed' }));
     main.append(s);
   }
   if (!r.conversations.length) main.append(el('p', t('noAlerts')));

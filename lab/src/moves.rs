@@ -71,7 +71,22 @@ pub struct MoveOptions {
     pub epochs: usize,
     /// Shuffle seed.
     pub seed: u64,
+    /// Corpus files of ordinary chats (`../shared/data/chitchat_benign.jsonl.gz`, …) whose lines
+    /// are negatives for every output: their train split is learned from, their dev split caps
+    /// how often each output may fire on real ordinary lines ([`ORDINARY_FIRE_RATE`]).
+    pub ordinary: Vec<PathBuf>,
 }
+
+/// At most this share of the ordinary corpora's dev-split lines may reach an output's threshold.
+/// The hand-written negatives borrow each move's words on purpose and are half the held-back
+/// lines; real ordinary chat is nearly all negatives, so a threshold that is precise on the
+/// first can still fire on one ordinary line in fifty. A conversation of 30 contact lines then
+/// has a false move in under 10% of chats, and one move never makes a category present alone.
+const ORDINARY_FIRE_RATE: f64 = 0.003;
+
+/// Lines taken from each ordinary corpus file, per split: every message up to this many, in file
+/// order (enough to learn from, and training stays a few seconds).
+const ORDINARY_LINES_PER_FILE: usize = 20_000;
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidInput, message)
@@ -80,6 +95,14 @@ fn invalid(message: impl Into<String>) -> Error {
 /// Whether a batch is held back.
 pub fn is_dev_batch(batch: &str) -> bool {
     fnv1a(&[b"moves", batch.as_bytes()]) % 5 == 0
+}
+
+/// The feature buckets of a line's normalised text.
+fn buckets_of(text: &str, bits: u32) -> Vec<u32> {
+    features(normalize(text).as_str(), bits)
+        .iter()
+        .map(|f| f.bucket)
+        .collect()
 }
 
 /// Reads a corpus file into lines (`dev` from the batch column).
@@ -112,17 +135,43 @@ pub fn read_lines(path: &Path, bits: u32) -> Result<Vec<Line>, Error> {
                 })?;
             targets[k] = true;
         }
-        let normalized = normalize(text);
         out.push(Line {
-            buckets: features(normalized.as_str(), bits)
-                .iter()
-                .map(|f| f.bucket)
-                .collect(),
+            buckets: buckets_of(text, bits),
             targets,
             lang: lang.to_string(),
             dev: cols.get(4).is_some_and(|b| is_dev_batch(b)),
         });
     }
+    Ok(out)
+}
+
+/// The lines of an ordinary-chat corpus file as negatives (`dev` from the conversation split),
+/// at most [`ORDINARY_LINES_PER_FILE`] per split, skipping texts of fewer than two words.
+pub fn read_ordinary(path: &Path, bits: u32) -> Result<Vec<Line>, Error> {
+    let mut out = Vec::new();
+    let (mut train, mut dev) = (0usize, 0usize);
+    let name = path.to_string_lossy().to_string();
+    crate::corpus::for_each(
+        &name,
+        |c| {
+            let is_dev = crate::source::is_dev(&c.id);
+            for m in &c.messages {
+                let count = if is_dev { &mut dev } else { &mut train };
+                if *count >= ORDINARY_LINES_PER_FILE || m.text.split_whitespace().nth(1).is_none() {
+                    continue;
+                }
+                *count += 1;
+                out.push(Line {
+                    buckets: buckets_of(&m.text, bits),
+                    targets: vec![false; LABELS.len()],
+                    // The ordinary corpora are English chat.
+                    lang: "en".to_string(),
+                    dev: is_dev,
+                });
+            }
+        },
+        |_| {},
+    )?;
     Ok(out)
 }
 
@@ -190,6 +239,19 @@ fn precision_recall(scored: &[(f32, bool)], t: f32) -> (f64, f64) {
     let pos = scored.iter().filter(|(_, y)| *y).count() as f64;
     let precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 1.0 };
     (precision, if pos > 0.0 { tp / pos } else { 0.0 })
+}
+
+/// The lowest threshold at which at most [`ORDINARY_FIRE_RATE`] of `ordinary` (the scores of
+/// real ordinary lines) reach it.
+fn ordinary_floor(ordinary: &mut [f32]) -> f32 {
+    if ordinary.is_empty() {
+        return 0.0;
+    }
+    ordinary.sort_by(|a, b| b.total_cmp(a));
+    let allowed = (ordinary.len() as f64 * ORDINARY_FIRE_RATE).floor() as usize;
+    ordinary
+        .get(allowed)
+        .map_or(0.0, |p| (*p + f32::EPSILON).min(1.0))
 }
 
 /// The threshold with the highest recall at precision at least [`TARGET_PRECISION`] (precision is
@@ -260,10 +322,35 @@ pub fn report(model: &MoveModel, lines: &[Line]) -> (serde_json::Value, String) 
     (serde_json::Value::Object(json), table)
 }
 
+/// How often each output fires on real ordinary lines (the ordinary corpora's dev split).
+fn ordinary_report(model: &MoveModel, ordinary: &[Line]) -> String {
+    let mut fired = vec![0usize; LABELS.len()];
+    for line in ordinary {
+        let logits = model.logits_of_buckets(&line.buckets);
+        for (k, z) in logits.iter().enumerate() {
+            fired[k] += usize::from(sigmoid(*z) >= model.header.thresholds[k]);
+        }
+    }
+    let mut table = format!("{:<16} {:>7}\n", "output", "fires");
+    for (k, label) in LABELS.iter().enumerate() {
+        let share = fired[k] as f64 / ordinary.len().max(1) as f64;
+        table.push_str(&format!("{label:<16} {:>6.2}%\n", share * 100.0));
+    }
+    table
+}
+
 /// Trains the detector; returns it with the held-back report as text.
 pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> {
     let mut lines = Vec::new();
+    let mut ordinary = Vec::new();
     let mut data = Vec::new();
+    for path in &options.ordinary {
+        ordinary.extend(read_ordinary(path, options.bits)?);
+        data.push(DataFile {
+            name: path.to_string_lossy().to_string(),
+            sha256: sha256_file(path)?,
+        });
+    }
     for path in &options.files {
         lines.extend(read_lines(path, options.bits)?);
         data.push(DataFile {
@@ -271,7 +358,8 @@ pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> 
             sha256: sha256_file(path)?,
         });
     }
-    let train: Vec<&Line> = lines.iter().filter(|l| !l.dev).collect();
+    // Ordinary lines first, as they were read: the shuffle's seed then gives the same order.
+    let train: Vec<&Line> = ordinary.iter().chain(&lines).filter(|l| !l.dev).collect();
     if train.is_empty() {
         return Err(invalid("no training lines"));
     }
@@ -290,23 +378,23 @@ pub fn train_moves(options: &MoveOptions) -> Result<(MoveModel, String), Error> 
         },
         weights,
     };
+    let ordinary_dev: Vec<Line> = ordinary.into_iter().filter(|l| l.dev).collect();
     let dev: Vec<Line> = lines.into_iter().filter(|l| l.dev).collect();
     for k in 0..LABELS.len() {
-        let scored: Vec<(f32, bool)> = dev
-            .iter()
-            .map(|l| {
-                (
-                    sigmoid(model.logits_of_buckets(&l.buckets)[k]),
-                    l.targets[k],
-                )
-            })
-            .collect();
-        model.header.thresholds[k] = choose_threshold(&scored);
+        let probability = |l: &Line| sigmoid(model.logits_of_buckets(&l.buckets)[k]);
+        let scored: Vec<(f32, bool)> = dev.iter().map(|l| (probability(l), l.targets[k])).collect();
+        let mut ordinary: Vec<f32> = ordinary_dev.iter().map(probability).collect();
+        model.header.thresholds[k] = choose_threshold(&scored).max(ordinary_floor(&mut ordinary));
     }
     let (json, table) = report(&model, &dev);
     model.header.dev = json;
+    let fires = ordinary_report(&model, &ordinary_dev);
     Ok((
         model,
-        format!("held-back batches: {} lines\n{table}", dev.len()),
+        format!(
+            "held-back batches: {} lines\n{table}ordinary dev lines: {}\n{fires}",
+            dev.len(),
+            ordinary_dev.len()
+        ),
     ))
 }

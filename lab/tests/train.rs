@@ -321,8 +321,30 @@ fn export_split_writes_the_trainers_windows_and_the_dev_conversations_eval_score
 fn the_move_detector_names_the_line_corpus_it_was_trained_from() {
     let m = safedm::moves::MoveModel::embedded().expect("src/moves/weights.bin loads");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut named: Vec<&str> = m.header.data.iter().map(|d| d.name.as_str()).collect();
+    // The line corpus, and the ordinary chats of ../shared/data that `make moves` adds as
+    // negatives.
+    let mut named: Vec<&str> = m
+        .header
+        .data
+        .iter()
+        .map(|d| d.name.as_str())
+        .filter(|n| n.starts_with("data/moves/"))
+        .collect();
     named.sort();
+    let ordinary: Vec<&str> = m
+        .header
+        .data
+        .iter()
+        .map(|d| d.name.as_str())
+        .filter(|n| !n.starts_with("data/moves/"))
+        .collect();
+    assert_eq!(
+        ordinary,
+        [
+            "../shared/data/chitchat_benign.jsonl.gz",
+            "../shared/data/irc_benign.jsonl.gz"
+        ]
+    );
     let mut on_disk: Vec<String> = std::fs::read_dir(repo.join("data/moves"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

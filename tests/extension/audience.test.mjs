@@ -68,15 +68,7 @@ test('setup says exactly what each choice shows to the child and to the parent',
   assert.match(await hint('child'), /Your child: a calm message in the page .*You: every alert here.*No notification/);
   assert.match(await hint('both'), /notification naming the site, the contact and the reasons, which your child can see too/);
   assert.match(await opts.textContent('#field-audience'), /With “Me only” it is neutral/);
-  await opts.fill('#setup-pin', PIN);
-  await opts.fill('#setup-pin2', PIN);
-  await opts.check('input[name=audience][value=parent]');
-  await opts.check('input[name=notifyOnThisDevice]');
-  await opts.click('#setup-finish');
-  await opts.waitForSelector('#recovery-code');
-  await opts.check('#recovery-kept');
-  await opts.click('#recovery-continue');
-  await opts.waitForSelector('#alerts');
+  await t.finishSetup(opts, PIN, ['input[name=audience][value=parent]', 'input[name=notifyOnThisDevice]']);
   assert.equal((await t.storage(h)).settings.audience, 'parent');
 });
 

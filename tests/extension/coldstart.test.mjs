@@ -55,9 +55,26 @@ async function openAndPlay(h, name, messages, { key = 'A', seed = null } = {}) {
   const s = t.SITES[name];
   const page = await h.ctx.newPage();
   h.nextSeed = seed;
-  await page.goto(s.origin + s[key]);
+  await gotoPastSetup(page, s.origin + s[key]);
   await t.play(page, messages, { gap: GAP });
   return page;
+}
+
+/**
+ * Opens `url` in `page`. A browser started on a profile whose first session closed quickly may
+ * report the extension as newly installed, and the worker then opens the parent's setup page
+ * (`runtime.openOptionsPage`), which Chromium may load into this still-blank tab: that is the
+ * product's first-run behaviour, not what these tests are about, so the site is opened again in
+ * this tab once that navigation has settled.
+ */
+async function gotoPastSetup(page, url) {
+  try {
+    await page.goto(url);
+  } catch (e) {
+    if (!/interrupted by another navigation to "chrome-extension:/.test(String(e))) throw e;
+    await page.waitForLoadState();
+    await page.goto(url);
+  }
 }
 
 for (const name of ['discord', 'whatsapp', 'instagram']) {

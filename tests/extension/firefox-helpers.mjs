@@ -104,6 +104,30 @@ export async function launchFirefox() {
       h.ext = page;
       return page;
     },
+    /**
+     * Opens one of the extension's pages (options, popup) in a new tab, like extPage, and waits
+     * until `ready` (an expression, as a string) is true in it. Nothing of it is intercepted:
+     * what it asked for would reach the proxy, which records it (leaks()).
+     */
+    async openExtPage(path, ready = 'document.readyState === "complete"', timeout = 10000) {
+      const page = await browser.newPage();
+      page.goto(`${EXT_ORIGIN}${path}`).catch(() => {}); // its load is not reported
+      await h.waitIn(page, ready, timeout);
+      return page;
+    },
+    /** Waits until the expression `code` (a string) is truthy in `page`; returns its value. */
+    async waitIn(page, code, timeout = 10000) {
+      const deadline = Date.now() + timeout;
+      let last = null;
+      for (;;) {
+        try {
+          const v = await page.evaluate(`(() => { try { return ${code}; } catch (e) { return null; } })()`);
+          if (v) return v;
+        } catch (e) { last = e; /* still loading */ }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${code}${last ? `: ${last.message}` : ''}`);
+        await sleep(100);
+      }
+    },
     /** Evaluates `code` (an expression, may be a promise of JSON-able data) in an extension page. */
     async evalExt(code) {
       const page = await h.extPage();

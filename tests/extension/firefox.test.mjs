@@ -2,7 +2,10 @@
 // temporary add-on, its background starts cold (compiling the engine) as the first chat opens.
 // WhatsApp (live from the moment the page opens), Discord (the grooming lines already on the page,
 // unread) and Reddit (rows inside closed shadow roots) must raise the in-page alert; a family
-// chat must not; and no request may leave Firefox from any context. One browser for all.
+// chat must not. Then the parent's side in Firefox: the setup (PIN, the recovery code shown once,
+// evidence keeping on), the lock screen, the alert centre with one card for a new grooming chat
+// (its reasons and its kept lines, opened with the PIN), and the popup of that tab. No request may
+// leave Firefox from any context. One browser for all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as t from './helpers.mjs';
@@ -89,6 +92,79 @@ test('Firefox: a family chat is scored and raises nothing', async () => {
   const log = (await h.storage()).alertLog || [];
   assert.ok(!log.some((e) => e.conversation === t.SITES.discord.B.split('/').pop()), 'nothing logged for it');
   await page.close();
+});
+
+const PIN = '6042';
+let recoveryCode = '';
+const js = JSON.stringify;
+
+test('Firefox, the parent\'s setup: a PIN, evidence keeping, the recovery code shown once', async () => {
+  const opts = await h.openExtPage('/options/options.html', "!!document.querySelector('#setup-form')");
+  assert.match(await opts.evaluate("document.getElementById('view-setup').textContent"), /Set up SafeDM/);
+  assert.equal(await opts.evaluate("document.getElementById('field-region').value"), 'GB', 'the country from the locale (en-GB)');
+  await opts.evaluate(`(() => {
+    const f = document.getElementById('setup-form');
+    f.pin.value = ${js(PIN)};
+    f.pin2.value = ${js(PIN)};
+    f.querySelector('input[name=evidence]').checked = true;
+    document.getElementById('setup-finish').click();
+  })()`);
+  recoveryCode = await h.waitIn(opts, "(document.getElementById('recovery-code') || {}).textContent");
+  assert.match(recoveryCode, /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/, 'the recovery code is shown');
+  assert.equal(await opts.evaluate("document.getElementById('recovery-continue').disabled"), true, 'Continue waits for the tick');
+  await opts.evaluate("document.getElementById('recovery-kept').click()");
+  assert.equal(await opts.evaluate("document.getElementById('recovery-continue').disabled"), false);
+  await opts.evaluate("document.getElementById('recovery-continue').click()");
+  await h.waitIn(opts, "!!document.getElementById('alerts')");
+  assert.equal(await opts.evaluate("document.getElementById('recovery-code')"), null, 'the code left the page');
+  assert.match(await opts.evaluate("document.getElementById('notice').textContent"), /set up and watching/);
+  const st = await h.storage();
+  assert.equal(st.settings.setupDone, true);
+  assert.equal(st.settings.evidence, true);
+  assert.ok(st.auth.pin.hash && st.auth.recovery.hash && st.auth.evidence.pub, 'PIN and code hashed, the evidence key made');
+  assert.ok(!JSON.stringify(st).includes(PIN) && !JSON.stringify(st).includes(recoveryCode), 'neither is stored');
+  await opts.close();
+});
+
+test('Firefox, the alert centre: locked when opened, one card for a new grooming chat, its kept lines opened with the PIN', async () => {
+  // Only this chat's alerts (the earlier tests' are forgotten; the background's memory of their
+  // messages stays, and Instagram was not opened before).
+  await h.evalExt("browser.storage.local.remove('alertLog')");
+  const page = await open('instagram');
+  await play(page, t.GROOMING);
+  await waitScored('instagram', t.GROOMING.length);
+  assertAlert(await h.waitAlert(page, 4000), 'sam.plays');
+
+  const opts = await h.openExtPage('/options/options.html', "!!document.getElementById('lock-pin')");
+  await opts.evaluate(`(() => { document.getElementById('lock-pin').value = ${js(PIN)}; document.getElementById('lock-unlock').click(); })()`);
+  await h.waitIn(opts, "document.querySelectorAll('#alert-list article.alert-item').length > 0");
+  const cards = JSON.parse(await opts.evaluate(`JSON.stringify([...document.querySelectorAll('#alert-list article.alert-item')].map((a) => ({
+    site: a.dataset.site, conversation: a.dataset.conversation, text: a.textContent,
+    excerpts: [...a.querySelectorAll('.excerpts blockquote')].map((b) => b.textContent) })))`));
+  assert.equal(cards.length, 1, 'one card for the conversation');
+  const [card] = cards;
+  assert.equal(card.site, 'instagram');
+  assert.ok(t.SITES.instagram.A.includes(card.conversation), `the conversation id (${card.conversation})`);
+  assert.match(card.text, /sam\.plays/);
+  assert.match(card.text, /Instagram/);
+  assert.match(card.text, /Alert/);
+  assert.ok(card.excerpts.some((x) => x.includes('this is just between us')), 'the kept lines, opened with the PIN');
+  assert.ok(card.excerpts.some((x) => x.includes('im 13')), 'both sides of them');
+  await opts.close();
+});
+
+test('Firefox, the popup of the chat\'s tab: the site watched, messages read, the level', async () => {
+  // The tab's id from the status its content script reported (the popup as a page names its tab).
+  const session = await h.evalExt('browser.storage.session.get(null)');
+  const [key] = Object.entries(session).filter(([k, v]) => k.startsWith('tab:') && v && v.site === 'instagram')
+    .sort((a, b) => b[1].updated - a[1].updated)[0] || [];
+  assert.ok(key, 'the Instagram tab reported its status');
+  const popup = await h.openExtPage(`/popup/popup.html?tab=${key.slice(4)}`, "document.getElementById('level').textContent.length > 0");
+  const text = await popup.evaluate("document.body.textContent.replace(/\\s+/g, ' ')");
+  assert.match(text, /Instagram/, text);
+  assert.match(await popup.evaluate("document.getElementById('reader').textContent"), /\d+/, 'messages read');
+  assert.equal(await popup.evaluate("document.getElementById('level').className"), 'level-alert');
+  await popup.close();
 });
 
 test('Firefox: no request left from any context (the watches see a canary from the background and a page)', async () => {

@@ -330,6 +330,58 @@ export async function waitAlert(page, timeout = 3000) {
   }
 }
 
+/**
+ * Where the keyboard focus is, as assistive technology sees it (through the alert's closed
+ * shadow root, from Chromium's accessibility tree): {role, name, host} of the focused node, where
+ * `host` is the page's active element (the <safedm-alert> host when the focus is inside it), or
+ * null when nothing is focused.
+ */
+export async function focused(page) {
+  const host = await page.evaluate(() => (document.activeElement ? document.activeElement.localName : ''));
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    const isFocused = (n) => (n.properties || []).some((p) => p.name === 'focused' && p.value && p.value.value === true);
+    const node = nodes.filter(isFocused).filter((n) => !(n.role && n.role.value === 'RootWebArea')).pop();
+    if (!node) return { role: '', name: '', host };
+    return { role: node.role ? node.role.value : '', name: node.name ? node.name.value : '', host };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/**
+ * The computed outline of the focused element inside `hostName`'s closed shadow root (read over
+ * CDP, where the page cannot see): {style, width, color}, or null when the focus is elsewhere.
+ */
+export async function focusOutline(page, hostName = 'safedm-alert') {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const find = (n) => (n.localName === hostName ? n : (n.children || []).map(find).find(Boolean) || null);
+    const host = find(root);
+    if (!host) return null;
+    const all = [];
+    const walk = (n) => { all.push(n); for (const c of [...(n.shadowRoots || []), ...(n.children || [])]) walk(c); };
+    walk(host);
+    for (const n of all.filter((x) => x.nodeType === 1)) {
+      const { computedStyle } = await cdp.send('CSS.getComputedStyleForNode', { nodeId: n.nodeId });
+      const get = (k) => (computedStyle.find((p) => p.name === k) || {}).value;
+      const { object } = await cdp.send('DOM.resolveNode', { nodeId: n.nodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId, returnByValue: true,
+        functionDeclaration: 'function () { const r = this.getRootNode(); return r instanceof ShadowRoot && r.activeElement === this; }',
+      });
+      if (result.value) return { style: get('outline-style'), width: get('outline-width'), color: get('outline-color') };
+    }
+    return null;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Stops every service worker of the browser (as the browser does to idle workers). */
 export async function stopWorkers(h) {
   const page = await h.ctx.newPage();
@@ -384,6 +436,23 @@ export async function optionsPage(h, { fresh = false, hash = '' } = {}) {
   const page = await h.ctx.newPage();
   await page.goto(url + hash);
   return page;
+}
+
+/**
+ * Finishes the first-run setup on the options page `opts` as a parent does: the PIN twice, the
+ * inputs to tick (`check`, selectors such as 'input[name=evidence]'), the recovery code marked as
+ * kept; waits for the alert centre.
+ */
+export async function finishSetup(opts, pin, check = []) {
+  await opts.waitForSelector('#setup-form');
+  await opts.fill('#setup-pin', pin);
+  await opts.fill('#setup-pin2', pin);
+  for (const selector of check) await opts.check(selector);
+  await opts.click('#setup-finish');
+  await opts.waitForSelector('#recovery-code');
+  await opts.check('#recovery-kept');
+  await opts.click('#recovery-continue');
+  await opts.waitForSelector('#alerts');
 }
 
 /** Types the PIN on a locked options page and waits for the alert centre. */

@@ -1,7 +1,7 @@
 // Sextortion: a threat to share the child's pictures with a demand shows its own screen (not the
 // grooming alert), in the browser's language, with the services of the child's country, reachable
-// with the keyboard and built from text nodes only; it stays until the child closes it, and the
-// parent's log records the kind and how it was closed.
+// with the keyboard (Tab, and Alt+Shift+S from the message box) and built from text nodes only;
+// it stays until the child closes it, and the parent's log records the kind and how it was closed.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as t from './helpers.mjs';
@@ -83,6 +83,16 @@ describe('en-GB', () => {
       assertTextOnly(await sextortionDom(page), { lang: /^en/, region: 'GB' });
       assert.ok((await tabsToScreen(page)) > 0, 'Tab reaches the screen');
       await page.screenshot({ path: t.screenshotPath(`sextortion-en-${site}.png`) });
+      if (site === 'discord') {
+        // Alt+Shift+S from the message box: the keyboard on the screen's card, and back.
+        assert.match(a.text, /Tip: Alt\+Shift\+S brings you here from the chat, and back again\./);
+        await page.click('[role="textbox"]');
+        await page.keyboard.press('Alt+Shift+KeyS');
+        const f = await t.focused(page);
+        assert.deepEqual([f.host, f.role, f.name], ['safedm-sextortion', 'alertdialog', a.name], 'the shortcut focuses the screen');
+        await page.keyboard.press('Alt+Shift+KeyS');
+        assert.deepEqual(await t.focused(page), { role: 'textbox', name: 'Message', host: 'div' }, 'and goes back to the message box');
+      }
 
       // Kept open: Escape inside it does not close it; Close does.
       await t.clickAlertButton(page, 'Keep this open');
@@ -109,16 +119,7 @@ describe('en-GB', () => {
   test('the parent: the sextortion card comes first, marked most urgent, with the first hour and the kept lines', async () => {
     const PIN = '6142';
     const opts = await t.optionsPage(h);
-    await opts.waitForSelector('#setup-form');
-    await opts.fill('#setup-pin', PIN);
-    await opts.fill('#setup-pin2', PIN);
-    await opts.check('input[name=audience][value=both]');
-    await opts.check('input[name=evidence]');
-    await opts.click('#setup-finish');
-    await opts.waitForSelector('#recovery-code');
-    await opts.check('#recovery-kept');
-    await opts.click('#recovery-continue');
-    await opts.waitForSelector('#alerts');
+    await t.finishSetup(opts, PIN, ['input[name=audience][value=both]', 'input[name=evidence]']);
 
     const page = await t.openSite(h, 'instagram');
     await t.play(page, t.GROOMING);

@@ -33,6 +33,27 @@ test('manifest: only storage and notifications, no host permissions beyond the c
   }
 });
 
+test('the shortcut to the child\'s alert: one command, keys Chrome and Firefox both accept, the same as the content script\'s', () => {
+  assert.deepEqual(Object.keys(manifest.commands), ['focus-alert']);
+  const key = manifest.commands['focus-alert'].suggested_key.default;
+  // Chrome: Ctrl or Alt, never both (AltGr); Firefox: one or two modifiers, a primary one first.
+  assert.match(key, /^(Alt|Ctrl)\+(Shift\+)?[A-Z]$/);
+  const lib = fs.readFileSync(path.join(EXT_SRC, 'content/lib.js'), 'utf8');
+  assert.equal(/SafeDM\.SHORTCUT = '([^']+)'/.exec(lib)[1], key, 'lib.js listens for the same keys');
+  assert.match(manifest.commands['focus-alert'].description, /^__MSG_\w+__$/);
+});
+
+test('the child\'s two screens share lib.js\'s DOM builder, host style and region lookup, loaded before them', () => {
+  const js = manifest.content_scripts[0].js;
+  for (const f of ['content/alert.js', 'content/sextortion.js']) {
+    assert.ok(js.indexOf('content/lib.js') < js.indexOf(f), `lib.js before ${f}`);
+    const src = fs.readFileSync(path.join(EXT_SRC, f), 'utf8');
+    assert.match(src, /const el = SafeDM\.el;/, `${f} builds with SafeDM.el`);
+    assert.doesNotMatch(src, /createTextNode|navigator\.languages|z-index: 2147483647/, `${f} has no builder, region lookup or host style of its own`);
+    assert.match(src, /SafeDM\.regionIn\(HELP, setting\)/, `${f} looks its region up in its own HELP`);
+  }
+});
+
 test('every site adapter file is loaded, and its hosts are in the manifest matches', () => {
   const matches = manifest.content_scripts.flatMap((c) => c.matches).map((m) => new URL(m.replace('/*', '/')).hostname);
   const loaded = manifest.content_scripts.flatMap((c) => c.js);

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  StorageQueue, convKey, planEviction, itemBytes, isConvKey, STORE_BUDGET, EVICT_TO,
+  StorageQueue, convKey, planEviction, itemBytes, isConvKey, stripExcerpts, entryId, STORE_BUDGET, EVICT_TO,
+  CONV_RESERVE, EXCERPT_GRACE_MS,
 } from '../../extension/background/store.js';
 import {
   memoryFrom, memoryToJson, knownHash, inScoredRange, remember, commitRange, RECENT_IDS, OLDER_IDS,
@@ -112,7 +113,8 @@ test('eviction plan: conversations untouched longest first, down to the target; 
   for (let i = 0; i < 50; i++) items[convKey('discord', String(i))] = { updated: 1000 + ((i * 7) % 50), pad: 'p'.repeat(2000) };
   const total = planEviction(items, { target: Infinity }).before;
   const target = total - 20000;
-  const plan = planEviction(items, { target, keep: new Set([convKey('discord', '0')]) });
+  // (reserve 0: these 50 records are far below the records' guaranteed share, tested below)
+  const plan = planEviction(items, { target, keep: new Set([convKey('discord', '0')]), reserve: 0 });
   assert.ok(plan.after <= target && plan.before === total);
   assert.ok(plan.remove.every(isConvKey), 'only conversations');
   assert.ok(!plan.remove.includes(convKey('discord', '0')), 'a key being written is kept');
@@ -134,7 +136,7 @@ test('queue: a write refused by a full store makes room and is written, the log 
       calls.push(keys);
       const items = await area.get(null);
       for (const k of keys) delete items[k];
-      const plan = planEviction(items, { target: area.quota - bytes - 5000, keep: new Set(keys) });
+      const plan = planEviction(items, { target: area.quota - bytes - 5000, keep: new Set(keys), reserve: 0 });
       await area.remove(plan.remove);
       return plan.before - plan.after;
     },
@@ -171,4 +173,153 @@ test('queue: when no room can be made, only the write that failed is rejected, a
   assert.deepEqual(Object.keys(area.data).sort(), ['alertLog', convKey('discord', 'small')]);
   assert.deepEqual(failed.map((f) => f[0]), [[convKey('discord', 'huge')]]);
   assert.match(failed[0][1], /quota/);
+});
+
+// ---- the records' guaranteed share and the excerpts that yield first ------------------------
+
+const DAY = 86400000;
+const NOW = Date.UTC(2026, 11, 3);
+/** An alert-log entry with sealed excerpts of about `size` bytes. */
+const entry = (id, { kind = 'grooming', reviewed = false, age = 0, size = 6000 } = {}) => ({
+  id, time: NOW - age * DAY, site: 'discord', conversation: `c-${id}`, contact: `stranger-${id}`, kind,
+  level: 'alert', risk: 0.9, stage: 'isolation', reasons: [{ category: 'secrecy', stage: 'isolation', parent: 'asks to keep it secret' }],
+  since: { watch: NOW - age * DAY - 60000, alert: NOW - age * DAY }, reviewed,
+  sealed: { epk: 'e', iv: 'i', ct: 'x'.repeat(size) },
+});
+/** `n` conversation records of `size` bytes, untouched 1..n days (the first the longest). */
+const records = (n, size = 6000) => Object.fromEntries(Array.from({ length: n }, (_, i) =>
+  [convKey('discord', `r${String(i).padStart(4, '0')}`), { v: 1, updated: NOW - (n - i) * DAY, pad: 'p'.repeat(size) }]));
+
+test('eviction order: reviewed grooming excerpts oldest first, then unreviewed ones past 30 days, then sextortion, then records', () => {
+  const log = [
+    entry('g-young', { age: 2 }), // unreviewed, 2 days old: kept
+    entry('s-rev-old', { kind: 'sextortion', reviewed: true, age: 90 }),
+    entry('g-rev-new', { reviewed: true, age: 3 }),
+    entry('g-old-40', { age: 40 }),
+    entry('g-rev-old', { reviewed: true, age: 60 }),
+    entry('s-old', { kind: 'sextortion', age: 45 }),
+    entry('g-old-70', { age: 70 }),
+    entry('s-young', { kind: 'sextortion', age: 1 }),
+  ];
+  const items = { alertLog: log, settings: { x: 1 }, ...records(400) }; // 400 records: 2.3 MiB
+  const total = planEviction(items, { target: Infinity, now: NOW }).before;
+  // Just over by a little: only the first in the order yields.
+  let plan = planEviction(items, { target: total - 3000, now: NOW });
+  assert.deepEqual(plan.strip, ['g-rev-old']);
+  assert.deepEqual(plan.remove, []);
+  // Over by the whole log's excerpts and more: every old excerpt in order, then the records
+  // untouched longest, and never the young unreviewed ones (2 days, 1 day).
+  plan = planEviction(items, { target: total - 6 * 6100 - 20 * 6100, now: NOW });
+  assert.deepEqual(plan.strip, ['g-rev-old', 'g-rev-new', 'g-old-70', 'g-old-40', 's-rev-old', 's-old']);
+  assert.ok(plan.remove.length >= 20 && plan.remove.length <= 22, `${plan.remove.length} records forgotten`);
+  assert.deepEqual(plan.remove, Object.keys(records(400)).slice(0, plan.remove.length), 'records untouched longest first');
+  assert.ok(plan.after <= total - 6 * 6100 - 20 * 6100);
+  // The 30 days: an unreviewed grooming alert 29 days old is young, 31 days old is not.
+  const edge = { alertLog: [entry('a29', { age: 29 }), entry('a31', { age: 31 })], ...records(300) };
+  const edgeTotal = planEviction(edge, { target: Infinity }).before;
+  assert.deepEqual(planEviction(edge, { target: edgeTotal - 100000, now: NOW }).strip, ['a31']);
+  assert.equal(EXCERPT_GRACE_MS, 30 * DAY);
+});
+
+test('eviction order: no sextortion excerpt goes while a grooming one may, reviewed or not', () => {
+  const log = [
+    entry('s-rev-oldest', { kind: 'sextortion', reviewed: true, age: 200 }),
+    entry('s-old', { kind: 'sextortion', age: 100 }),
+    entry('g-old-newer', { age: 35 }), // unreviewed, past 30 days: before any sextortion one
+    entry('g-rev', { reviewed: true, age: 31 }),
+  ];
+  const items = { alertLog: log, ...records(300) };
+  const total = planEviction(items, { target: Infinity }).before;
+  const plan = planEviction(items, { target: total - 2 * 5900, now: NOW });
+  assert.deepEqual(plan.strip, ['g-rev', 'g-old-newer']);
+  const more = planEviction(items, { target: total - 3 * 5900, now: NOW });
+  assert.deepEqual(more.strip, ['g-rev', 'g-old-newer', 's-rev-oldest']);
+  // Under a refused write, past the budget's order, the young ones go too: grooming first.
+  const young = { alertLog: [entry('s-young', { kind: 'sextortion', age: 1 }), entry('g-young', { age: 2 })], ...records(10) };
+  const yt = planEviction(young, { target: Infinity }).before;
+  assert.deepEqual(planEviction(young, { target: yt - 100, now: NOW }).strip, [], 'not for the budget alone');
+  const hard = planEviction(young, { target: yt - 100, hardTarget: yt - 100, now: NOW }); // 10 records: below the reserve
+  assert.deepEqual(hard.strip, ['g-young']);
+  assert.deepEqual(hard.remove, [], 'an excerpt of an unread alert goes before a record below the reserve');
+});
+
+test('the records keep their share: never forgotten below 1.5 MiB, however large a log of unread alerts', () => {
+  // 500 unread alerts of the last few days with 7 KB excerpts (3.5 MiB) and 560 records (3.3 MiB).
+  const log = Array.from({ length: 500 }, (_, i) => entry(`a${i}`, { age: (i % 20) / 10, size: 7000 }));
+  const items = { alertLog: log, ...records(560) };
+  const plan = planEviction(items, { target: EVICT_TO, now: NOW });
+  assert.deepEqual(plan.strip, [], 'no excerpt of an unread alert is removed for the budget');
+  assert.ok(plan.remove.length > 0, 'records untouched longest are forgotten');
+  assert.ok(plan.convBytes >= CONV_RESERVE, `records kept: ${plan.convBytes} bytes >= ${CONV_RESERVE}`);
+  assert.ok(plan.convBytes < CONV_RESERVE + 6200, 'down to the reserve, not below it');
+  assert.ok(plan.after > EVICT_TO, 'over the budget then (the quota is the backstop)');
+  assert.ok(CONV_RESERVE === 1.5 * 1024 * 1024);
+  // Had they been reviewed, the excerpts would have gone first and no record been forgotten.
+  const reviewed = { alertLog: log.map((e) => ({ ...e, reviewed: true })), ...records(560) };
+  const p2 = planEviction(reviewed, { target: EVICT_TO, now: NOW });
+  assert.deepEqual(p2.remove, []);
+  assert.ok(p2.strip.length > 0 && p2.after <= EVICT_TO);
+  // Oldest first: the ones stripped are the oldest of the log.
+  const byTime = [...log].sort((a, b) => a.time - b.time).map(entryId);
+  assert.deepEqual([...p2.strip].sort(), byTime.slice(0, p2.strip.length).sort());
+});
+
+test('excerpts removed keep the entry: time, site, contact, reasons, levels, and say why', () => {
+  const log = [entry('a', { reviewed: true }), entry('b')];
+  const out = stripExcerpts(log, new Map([['a', NOW + 5]]));
+  assert.equal(out[0].sealed, undefined);
+  assert.deepEqual(out[0].excerptRemoved, { time: NOW + 5, reason: 'room' });
+  const { sealed, ...meta } = log[0];
+  assert.deepEqual({ ...out[0], excerptRemoved: undefined }, { ...meta, excerptRemoved: undefined }, 'all of its metadata kept');
+  assert.ok(out[1].sealed, 'the other entry untouched');
+  assert.equal(stripExcerpts(log, new Map()), log);
+  assert.ok(log[0].sealed, 'the input is not changed');
+});
+
+test('queue: excerpts given up while a stale copy of the log is being updated do not come back; nothing is lost', async () => {
+  const area = new QuotaArea(200000);
+  area.data.alertLog = [entry('old', { reviewed: true, age: 40, size: 30000 }), entry('keep', { size: 3000 })];
+  for (let i = 0; i < 10; i++) area.data[convKey('x', String(i))] = { updated: i, pad: 'p'.repeat(12000) };
+  const dropped = new Map();
+  const q = new StorageQueue(area, {
+    prepare: (k, v) => (k === 'alertLog' ? stripExcerpts(v, dropped) : v),
+    makeRoom: async ({ keys, values }) => {
+      const items = { ...(await area.get(null)), ...values };
+      const plan = planEviction(items, { target: area.quota - 20000, keep: new Set(keys), now: NOW, reserve: 0 });
+      for (const id of plan.strip) dropped.set(id, NOW);
+      if (!keys.includes('alertLog')) await q.rewrite('alertLog');
+      await area.remove(plan.remove);
+      return plan.before - plan.after;
+    },
+    onFailure: () => assert.fail('nothing should fail'),
+  });
+  // A read-modify-write of the log starts from the stored copy (with the old excerpts) ...
+  const upd = q.update('alertLog', (log) => [...log, entry('new', { size: 3000 })]);
+  // ... and a conversation write too large for the store is refused and makes room meanwhile.
+  const conv = q.set(convKey('discord', 'big'), { updated: 99, pad: 'q'.repeat(60000) });
+  await Promise.all([upd, conv]);
+  await q.drain();
+  const log = area.data.alertLog;
+  assert.deepEqual(log.map((e) => e.id), ['old', 'keep', 'new'], 'every entry written, in order');
+  assert.ok(!log[0].sealed && log[0].excerptRemoved, "the old entry's excerpts stay removed, and it says so");
+  assert.ok(log[1].sealed && log[2].sealed, 'the others keep theirs');
+  assert.ok(area.data[convKey('discord', 'big')], 'the conversation written');
+  assert.ok(area.data[convKey('x', '9')], 'the excerpts went first: no record was needed');
+});
+
+test('queue: making room between flushes (the budget check) waits for the write in flight, and the next one keeps it', async () => {
+  const area = new QuotaArea(1e9);
+  area.data.alertLog = [entry('a', { reviewed: true })];
+  const dropped = new Map();
+  const q = new StorageQueue(area, { prepare: (k, v) => (k === 'alertLog' ? stripExcerpts(v, dropped) : v) });
+  const w = q.set('alertLog', [area.data.alertLog[0], entry('b')]); // queued: its flush is scheduled
+  const ex = q.exclusive(async () => {
+    assert.deepEqual(area.data.alertLog.map((e) => e.id), ['a', 'b'], 'the write in flight is done first');
+    dropped.set('a', NOW);
+    await q.rewrite('alertLog');
+  });
+  await Promise.all([w, ex]);
+  await q.update('alertLog', (log) => [...log, entry('c')]);
+  await q.drain();
+  assert.deepEqual(area.data.alertLog.map((e) => [e.id, !!e.sealed]), [['a', false], ['b', true], ['c', true]]);
 });

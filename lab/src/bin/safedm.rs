@@ -118,12 +118,17 @@ enum Command {
         /// log2 of the hashed feature space.
         #[arg(long, default_value_t = 15)]
         bits: u32,
-        /// Passes over the data.
-        #[arg(long, default_value_t = 8)]
+        /// Passes over the data (16: on the 35,000-line corpus, the held-back batches' mean
+        /// recall at 80% precision was 46.7% at 4 passes, 48.5% at 8, 51.1% at 16, 51.9% at 32).
+        #[arg(long, default_value_t = 16)]
         epochs: usize,
         /// Seed of the shuffles.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Corpus files of ordinary chats whose lines are negatives for every move (train
+        /// split) and cap how often a move may fire on them (dev split).
+        #[arg(long)]
+        ordinary: Vec<PathBuf>,
     },
     /// Precision and recall of the embedded move detector per output and language on labelled
     /// lines (the same TSV format), every line counted.
@@ -177,22 +182,26 @@ fn main() -> ExitCode {
             bits,
             epochs,
             seed,
-        } => train_moves(files, &out, bits, epochs, seed),
+            ordinary,
+        } => train_moves(
+            moves::MoveOptions {
+                files,
+                bits,
+                epochs,
+                seed,
+                ordinary,
+            },
+            &out,
+        ),
         Command::EvalMoves { files, json } => eval_moves(&files, json),
     }
 }
 
-fn train_moves(files: Vec<PathBuf>, out: &str, bits: u32, epochs: usize, seed: u64) -> ExitCode {
-    if !(8..=20).contains(&bits) {
+fn train_moves(options: moves::MoveOptions, out: &str) -> ExitCode {
+    if !(8..=20).contains(&options.bits) {
         eprintln!("safedm: --bits must be between 8 and 20");
         return ExitCode::from(2);
     }
-    let options = moves::MoveOptions {
-        files,
-        bits,
-        epochs,
-        seed,
-    };
     let start = Instant::now();
     let result = moves::train_moves(&options).and_then(|(m, report)| Ok((m.to_bytes()?, report)));
     match result.and_then(|(bytes, report)| {
