@@ -172,6 +172,13 @@ impl Engine {
         self
     }
 
+    /// Compiles up to `max_rows` cue rows that no message has needed yet and returns how many are
+    /// left ([`CueSet::compile_some`]); 0 once the engine scores every message at full speed.
+    /// The engine is ready without it: a row compiles on its first candidate message anyway.
+    pub fn warm(&self, max_rows: usize) -> usize {
+        self.cues.compile_some(max_rows)
+    }
+
     /// The move detector in use, if any.
     pub fn moves(&self) -> Option<&MoveModel> {
         self.moves.as_deref()

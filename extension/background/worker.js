@@ -212,8 +212,15 @@ const ready = (async () => {
   await settingsReady;
   engine = new Engine(engineConfig(settings));
   debug.version = version();
+  warmEngine(engine);
   return engine;
 })();
+// The engine compiles a cue row on its first candidate message, which made a chat's first lines
+// slow on a fresh worker (a result a second late re-opened an alert the child had just closed):
+// the rows no message needed yet compile here, a few per task, so messages are not held up.
+function warmEngine(e) {
+  if (e.warm(16) > 0) setTimeout(() => warmEngine(e), 0);
+}
 ready.catch((e) => console.error('SafeDM: engine failed to start', e));
 // A worker's first look at the budget (records written by an older version may exceed it).
 settingsReady.then(() => checkBudget(true)).catch((e) => console.warn('SafeDM: budget check', e));

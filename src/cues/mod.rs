@@ -740,6 +740,27 @@ impl CueSet {
         Ok(())
     }
 
+    /// Compiles up to `max` rows not compiled yet (in table order) and returns how many are left.
+    /// For a caller that builds the engine quickly and then warms it in idle slices, so that the
+    /// first messages do not pay for compiling their rows (the extension's worker: a result
+    /// seconds late re-opened an alert the child had just closed).
+    pub fn compile_some(&self, max: usize) -> usize {
+        let mut budget = max;
+        let mut left = 0;
+        for row in &self.rows {
+            if row.regex.get().is_some() {
+                continue;
+            }
+            if budget > 0 {
+                budget -= 1;
+                row.regex();
+            } else {
+                left += 1;
+            }
+        }
+        left
+    }
+
     /// How the prefilter sorted the rows: (rows found through their literals, rows run on every
     /// message, distinct literals searched).
     pub fn prefilter_stats(&self) -> (usize, usize, usize) {

@@ -1101,3 +1101,23 @@ fn a_table_may_not_name_the_tracker_s_categories() {
         .filter(|c| !c.found_by_rows())
         .eq([&Category::Sextortion]));
 }
+
+/// Warming in slices compiles every row, a slice at a time, and leaves the hits as they were.
+#[test]
+fn compile_some_warms_every_row_in_slices() {
+    let set = CueSet::new().unwrap();
+    let text = crate::normalize::normalize("this is just between us ok, dont tell anyone");
+    let before = set.find(&text);
+    let total = set.len();
+    let mut left = set.compile_some(100);
+    // The message compiled its candidate rows already; the first slice compiles 100 more.
+    assert!(left > 0 && left + 100 < total, "{left} of {total} left");
+    while left > 0 {
+        let next = set.compile_some(100);
+        assert!(next < left);
+        left = next;
+    }
+    assert_eq!(set.compile_some(100), 0);
+    set.compile_all().unwrap();
+    assert_eq!(set.find(&text), before);
+}

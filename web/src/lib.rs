@@ -149,6 +149,15 @@ impl WasmEngine {
         to_js(self.engine.config())
     }
 
+    /// Compiles up to `maxRows` cue rows not compiled yet and returns how many are left (0:
+    /// warm). The engine scores without it (a row compiles on its first candidate message, which
+    /// then takes longer); call it in idle slices after construction so that the first messages
+    /// don't pay for that.
+    pub fn warm(&self, max_rows: u32) -> u32 {
+        let max = usize::try_from(max_rows).unwrap_or(usize::MAX);
+        u32::try_from(self.engine.warm(max)).unwrap_or(u32::MAX)
+    }
+
     /// How many conversations have state.
     #[wasm_bindgen(js_name = conversationCount)]
     pub fn conversation_count(&self) -> u32 {
