@@ -212,14 +212,15 @@ const ready = (async () => {
   await settingsReady;
   engine = new Engine(engineConfig(settings));
   debug.version = version();
-  warmEngine(engine);
+  await warmEngine(engine);
   return engine;
 })();
-// The engine compiles a cue row on its first candidate message, which made a chat's first lines
-// slow on a fresh worker (a result a second late re-opened an alert the child had just closed):
-// the rows no message needed yet compile here, a few per task, so messages are not held up.
-function warmEngine(e) {
-  if (e.warm(16) > 0) setTimeout(() => warmEngine(e), 0);
+// The engine compiles a cue row on its first candidate message, which made a fresh worker's first
+// lines slow (results a second late re-opened or re-drew an alert the child had just answered):
+// the rows compile before the engine is ready, a few per task so that the worker still answers
+// what does not wait for the engine (content:hello).
+async function warmEngine(e) {
+  while (e.warm(16) > 0) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 ready.catch((e) => console.error('SafeDM: engine failed to start', e));
 // A worker's first look at the budget (records written by an older version may exceed it).
