@@ -21,6 +21,7 @@
 // unlocked session.
 
 import init, { Engine, version } from '../engine/safedm.js';
+import '../common/protocol.js';
 import {
   SETTINGS_KEY, SITE_LABELS, validateSettings, engineConfig, tellsChild, tellsParent, isTrusted, managedOverrides,
 } from '../common/settings.js';
@@ -35,6 +36,8 @@ import {
 import {
   memoryFrom, memoryToJson, knownHash, inScoredRange, remember, commitRange, idLess,
 } from './memory.js';
+
+const { MSG, ERROR, CHILD_ACTIONS } = SafeDMProtocol;
 
 /** Alert-log entries whose sealed excerpts were given up for room: entry id -> when. */
 const droppedExcerpts = new Map();
@@ -226,7 +229,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!handler) return false;
   handler(msg, sender).then(sendResponse, (e) => {
     console.error('SafeDM:', msg.type, e);
-    sendResponse({ type: 'worker:error', error: String(e && e.message ? e.message : e) });
+    sendResponse({ type: MSG.WORKER_ERROR, error: String(e && e.message ? e.message : e) });
   });
   return true; // answered asynchronously
 });
@@ -323,7 +326,7 @@ if (chrome.commands && chrome.commands.onCommand) {
       id = active && active.id;
     }
     if (!Number.isInteger(id) || id < 0) return;
-    chrome.tabs.sendMessage(id, { type: 'worker:focus-alert' }).catch(() => {}); // no SafeDM in that tab
+    chrome.tabs.sendMessage(id, { type: MSG.WORKER_FOCUS_ALERT }).catch(() => {}); // no SafeDM in that tab
   });
 }
 
@@ -336,12 +339,12 @@ function fromOwnPage(sender) {
     sender.url.startsWith(base) && !sender.url.startsWith(`${base}content/`);
 }
 const parentOnly = (fn) => async (msg, sender) => {
-  if (!fromOwnPage(sender)) return { type: 'worker:error', error: 'forbidden' };
+  if (!fromOwnPage(sender)) return { type: MSG.WORKER_ERROR, error: ERROR.FORBIDDEN };
   await ready;
   return fn(msg, sender);
 };
 const unlockedOnly = (fn) => parentOnly(async (msg, sender) => {
-  if (!(await unlockedUntil())) return { type: 'worker:error', error: 'locked' };
+  if (!(await unlockedUntil())) return { type: MSG.WORKER_ERROR, error: ERROR.LOCKED };
   await setUnlocked(settings.lockMinutes); // activity keeps the session open a little longer
   return fn(msg, sender);
 });
@@ -354,7 +357,7 @@ async function wrongSecret(auth) {
   const failures = (auth.failures || 0) + 1;
   const retryAt = Date.now() + backoffMs(failures);
   await store.update(AUTH_KEY, (a) => ({ ...a, failures, retryAt }));
-  return { type: 'worker:locked', retryIn: retryAt - Date.now(), failures, wrong: true };
+  return { type: MSG.WORKER_LOCKED, retryIn: retryAt - Date.now(), failures, wrong: true };
 }
 
 async function unlockedUntil() {
@@ -367,12 +370,12 @@ async function setUnlocked(minutes) {
 
 const HANDLERS = {
   // ---- the parent's page -----------------------------------------------------------------
-  'options:state': parentOnly(async () => {
+  [MSG.OPTIONS_STATE]: parentOnly(async () => {
     const auth = (await store.get(AUTH_KEY)) || {};
     const unlock = await unlockedUntil();
     const now = Date.now();
     return {
-      type: 'worker:state',
+      type: MSG.WORKER_STATE,
       hasPin: !!auth.pin,
       setupDone: !!auth.pin && settings.setupDone,
       unlockedUntil: unlock,
@@ -381,10 +384,10 @@ const HANDLERS = {
       hasRecovery: !!auth.recovery,
     };
   }),
-  'options:setup': parentOnly(async (msg) => {
+  [MSG.OPTIONS_SETUP]: parentOnly(async (msg) => {
     const auth = (await store.get(AUTH_KEY)) || {};
-    if (auth.pin && !(await unlockedUntil())) return { type: 'worker:error', error: 'locked' };
-    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    if (auth.pin && !(await unlockedUntil())) return { type: MSG.WORKER_ERROR, error: ERROR.LOCKED };
+    if (!validPin(msg.pin)) return { type: MSG.WORKER_ERROR, error: ERROR.BAD_PIN };
     const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
     const pin = await hashPin(msg.pin);
     // The recovery code: returned once, to be shown once; only its hash is kept.
@@ -393,31 +396,31 @@ const HANDLERS = {
     await store.set(AUTH_KEY, { pin, evidence, recovery: await hashSecret(code), failures: 0, retryAt: 0 });
     await writeSettings(s);
     await setUnlocked(s.lockMinutes);
-    return { type: 'worker:ok', repaired, unlockedUntil: await unlockedUntil(), recoveryCode: code };
+    return { type: MSG.WORKER_OK, repaired, unlockedUntil: await unlockedUntil(), recoveryCode: code };
   }),
-  'options:change-pin': unlockedOnly(async (msg) => {
+  [MSG.OPTIONS_CHANGE_PIN]: unlockedOnly(async (msg) => {
     // The old PIN is asked again (an unlocked page left open is not enough), with the back-off.
     const auth = (await store.get(AUTH_KEY)) || {};
     const now = Date.now();
-    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
-    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    if ((auth.retryAt || 0) > now) return { type: MSG.WORKER_LOCKED, retryIn: auth.retryAt - now, failures: auth.failures };
+    if (!validPin(msg.pin)) return { type: MSG.WORKER_ERROR, error: ERROR.BAD_PIN };
     if (!(await verifyPin(String(msg.old || ''), auth.pin))) return wrongSecret(auth);
     const evidence = auth.evidence ? { ...auth.evidence } : null;
     if (evidence && evidence.wrapped) {
       const jwk = await unwrapJwk(String(msg.old), evidence.wrapped);
-      if (!jwk) return { type: 'worker:error', error: 'evidence' };
+      if (!jwk) return { type: MSG.WORKER_ERROR, error: ERROR.EVIDENCE };
       evidence.wrapped = await wrapJwk(msg.pin, jwk);
     }
     const pin = await hashPin(msg.pin);
     await store.update(AUTH_KEY, (a) => ({ ...a, pin, evidence, failures: 0, retryAt: 0 }));
     await addTamper({ kind: 'pin-changed', reviewed: true });
-    return { type: 'worker:ok', evidence: evidence ? evidence.wrapped : null };
+    return { type: MSG.WORKER_OK, evidence: evidence ? evidence.wrapped : null };
   }),
-  'options:new-recovery': unlockedOnly(async (msg) => {
+  [MSG.OPTIONS_NEW_RECOVERY]: unlockedOnly(async (msg) => {
     // A new recovery code (installs from before issue 16 have none); the old one stops working.
     const auth = (await store.get(AUTH_KEY)) || {};
     const now = Date.now();
-    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if ((auth.retryAt || 0) > now) return { type: MSG.WORKER_LOCKED, retryIn: auth.retryAt - now, failures: auth.failures };
     if (!(await verifyPin(String(msg.pin || ''), auth.pin))) return wrongSecret(auth);
     const code = makeRecoveryCode();
     const evidence = auth.evidence ? { ...auth.evidence } : null;
@@ -427,19 +430,19 @@ const HANDLERS = {
     }
     const recovery = await hashSecret(code);
     await store.update(AUTH_KEY, (a) => ({ ...a, evidence, recovery, failures: 0, retryAt: 0 }));
-    return { type: 'worker:ok', recoveryCode: code };
+    return { type: MSG.WORKER_OK, recoveryCode: code };
   }),
-  'options:recover': parentOnly(async (msg) => {
+  [MSG.OPTIONS_RECOVER]: parentOnly(async (msg) => {
     // A forgotten PIN: the recovery code sets a new one. Nothing is deleted (the excerpts' key is
     // wrapped under the code too); the alert centre shows that it happened, and a new code
     // replaces the used one (shown once).
     const auth = (await store.get(AUTH_KEY)) || {};
-    if (!auth.pin) return { type: 'worker:error', error: 'no-pin' };
-    if (!auth.recovery) return { type: 'worker:error', error: 'no-recovery' };
+    if (!auth.pin) return { type: MSG.WORKER_ERROR, error: ERROR.NO_PIN };
+    if (!auth.recovery) return { type: MSG.WORKER_ERROR, error: ERROR.NO_RECOVERY };
     const now = Date.now();
-    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if ((auth.retryAt || 0) > now) return { type: MSG.WORKER_LOCKED, retryIn: auth.retryAt - now, failures: auth.failures };
     const code = normalizeRecoveryCode(msg.code);
-    if (!validPin(msg.pin)) return { type: 'worker:error', error: 'bad-pin' };
+    if (!validPin(msg.pin)) return { type: MSG.WORKER_ERROR, error: ERROR.BAD_PIN };
     if (!code || !(await verifySecret(code, auth.recovery))) return wrongSecret(auth);
     const next = makeRecoveryCode();
     const evidence = auth.evidence ? { ...auth.evidence } : null;
@@ -455,29 +458,29 @@ const HANDLERS = {
     await store.update(AUTH_KEY, (a) => ({ ...a, pin, evidence, recovery, failures: 0, retryAt: 0 }));
     await addTamper({ kind: 'pin-recovered' });
     await setUnlocked(settings.lockMinutes);
-    return { type: 'worker:ok', unlockedUntil: await unlockedUntil(), evidence: evidence ? evidence.wrapped : null, recoveryCode: next };
+    return { type: MSG.WORKER_OK, unlockedUntil: await unlockedUntil(), evidence: evidence ? evidence.wrapped : null, recoveryCode: next };
   }),
-  'options:unlock': parentOnly(async (msg) => {
+  [MSG.OPTIONS_UNLOCK]: parentOnly(async (msg) => {
     const auth = (await store.get(AUTH_KEY)) || {};
-    if (!auth.pin) return { type: 'worker:error', error: 'no-pin' };
+    if (!auth.pin) return { type: MSG.WORKER_ERROR, error: ERROR.NO_PIN };
     const now = Date.now();
-    if ((auth.retryAt || 0) > now) return { type: 'worker:locked', retryIn: auth.retryAt - now, failures: auth.failures };
+    if ((auth.retryAt || 0) > now) return { type: MSG.WORKER_LOCKED, retryIn: auth.retryAt - now, failures: auth.failures };
     if (await verifyPin(String(msg.pin || ''), auth.pin)) {
       await store.update(AUTH_KEY, (a) => ({ ...a, failures: 0, retryAt: 0 }));
       await setUnlocked(settings.lockMinutes);
-      return { type: 'worker:ok', unlockedUntil: await unlockedUntil(), evidence: auth.evidence ? auth.evidence.wrapped : null };
+      return { type: MSG.WORKER_OK, unlockedUntil: await unlockedUntil(), evidence: auth.evidence ? auth.evidence.wrapped : null };
     }
     return wrongSecret(auth);
   }),
-  'options:lock': parentOnly(async () => {
+  [MSG.OPTIONS_LOCK]: parentOnly(async () => {
     await chrome.storage.session.remove(UNLOCK_KEY);
-    return { type: 'worker:ok' };
+    return { type: MSG.WORKER_OK };
   }),
-  'options:data': unlockedOnly(async () => {
+  [MSG.OPTIONS_DATA]: unlockedOnly(async () => {
     const got = await chrome.storage.local.get([ALERT_LOG_KEY, TAMPER_KEY, SETTINGS_KEY, HEALTH_KEY]);
     const { settings: own } = validateSettings(got[SETTINGS_KEY]);
     return {
-      type: 'worker:data',
+      type: MSG.WORKER_DATA,
       settings: own,
       effective: settings,
       managedKeys,
@@ -489,7 +492,7 @@ const HANDLERS = {
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || '',
     };
   }),
-  'options:conversations': unlockedOnly(async () => {
+  [MSG.OPTIONS_CONVERSATIONS]: unlockedOnly(async () => {
     // The conversations SafeDM has scored (their ids and the names seen), for trusting one.
     const all = await chrome.storage.local.get(null);
     const list = Object.entries(all).filter(([k, v]) => isConvKey(k) && v && typeof v === 'object')
@@ -497,16 +500,16 @@ const HANDLERS = {
       .filter((c) => c.site && c.conversation)
       .sort((a, b) => b.updated - a.updated)
       .slice(0, 200);
-    return { type: 'worker:conversations', list };
+    return { type: MSG.WORKER_CONVERSATIONS, list };
   }),
-  'options:save-settings': unlockedOnly(async (msg) => {
+  [MSG.OPTIONS_SAVE_SETTINGS]: unlockedOnly(async (msg) => {
     const { settings: s, repaired } = validateSettings({ ...msg.settings, setupDone: true });
     await writeSettings(s);
     settings = effective(s, await readManaged());
     engine.setConfig(engineConfig(settings));
-    return { type: 'worker:ok', repaired, managedKeys };
+    return { type: MSG.WORKER_OK, repaired, managedKeys };
   }),
-  'options:alerts': unlockedOnly(async (msg) => {
+  [MSG.OPTIONS_ALERTS]: unlockedOnly(async (msg) => {
     const ids = new Set(Array.isArray(msg.ids) ? msg.ids.map(String) : []);
     const key = msg.log === 'tamper' ? TAMPER_KEY : msg.log === 'health' ? HEALTH_KEY : ALERT_LOG_KEY;
     await store.update(key, (log) => {
@@ -516,32 +519,32 @@ const HANDLERS = {
       if (msg.op === 'review') list = list.map((e) => (ids.has(entryId(e)) ? { ...e, reviewed: true } : e));
       return list;
     });
-    return { type: 'worker:ok' };
+    return { type: MSG.WORKER_OK };
   }),
   // ---- content scripts -------------------------------------------------------------------
-  'content:hello': async (msg) => {
+  [MSG.CONTENT_HELLO]: async (msg) => {
     // The settings only: a cold worker answers before its engine is compiled.
     await settingsReady.catch(() => {});
     return {
-      type: 'worker:config',
+      type: MSG.WORKER_CONFIG,
       enabled: !!settings.sites[msg.site],
       alertChild: tellsChild(settings),
       region: settings.region,
     };
   },
-  'content:open': async (msg) => {
+  [MSG.CONTENT_OPEN]: async (msg) => {
     // The conversation's watermark, from memory or storage: no engine needed.
     const site = str(msg.site, 40);
     const conversation = str(msg.conversation, 300);
-    if (!site || !conversation) return { type: 'worker:error', error: 'bad conversation' };
+    if (!site || !conversation) return { type: MSG.WORKER_ERROR, error: ERROR.BAD_CONVERSATION };
     const key = convKey(site, conversation);
     // A new page life: what earlier ones scored of an ordered-id chat counts as scored (memory.js).
     if (loaded.has(key)) commitRange(loaded.get(key).mem);
     else opened.add(key);
     const rec = loaded.get(key) || (await store.get(key));
-    return { type: 'worker:conversation', conversation, mark: markOf(rec) };
+    return { type: MSG.WORKER_CONVERSATION, conversation, mark: markOf(rec) };
   },
-  'content:messages': (msg, sender) => {
+  [MSG.CONTENT_MESSAGES]: (msg, sender) => {
     // Scoring is serialised; the state write goes to the queue, where writes that pile up while
     // one is in flight are coalesced. The answer is sent once the state is in storage.
     const run = work.then(() => observeBatch(msg, sender));
@@ -551,14 +554,14 @@ const HANDLERS = {
       return result;
     });
   },
-  'content:status': async (msg, sender) => {
+  [MSG.CONTENT_STATUS]: async (msg, sender) => {
     await setTabStatus(sender, {
       site: str(msg.site), conversation: str(msg.conversation), adapter: str(msg.adapter),
-      rows: Number(msg.rows) || 0, settled: !!msg.settled, reason: str(msg.reason),
+      rows: Number(msg.rows) || 0, settled: !!msg.settled, code: str(msg.code, 40),
     });
-    return { type: 'worker:ok' };
+    return { type: MSG.WORKER_OK };
   },
-  'content:alert-dismissed': async (msg) => {
+  [MSG.CONTENT_ALERT_DISMISSED]: async (msg) => {
     // What the child did with the alert, each a distinct entry with its time: closed (x),
     // escape, ok ("I'm OK"), block (opened the blocking steps), talk ("Talk to someone").
     // `childResponse` keeps the last one (older pages read only that).
@@ -575,12 +578,11 @@ const HANDLERS = {
       }
       return list;
     });
-    return { type: 'worker:ok' };
+    return { type: MSG.WORKER_OK };
   },
 };
 
 const str = (v, max = 200) => (typeof v === 'string' ? v.slice(0, max) : '');
-const CHILD_ACTIONS = ['close', 'escape', 'ok', 'block', 'talk'];
 
 const LEVELS = ['none', 'watch', 'warn', 'alert'];
 const rank = (level) => LEVELS.indexOf(level);
@@ -658,8 +660,8 @@ async function observeBatch(msg, sender) {
 async function observeBatchInner(msg, sender) {
   const site = str(msg.site, 40);
   const conversation = str(msg.conversation, 300);
-  if (!site || !conversation || !Array.isArray(msg.messages)) throw new Error('bad batch');
-  if (!settings.sites[site]) return { result: { type: 'worker:assessment', skipped: true }, saved: null };
+  if (!site || !conversation || !Array.isArray(msg.messages)) throw new Error(ERROR.BAD_BATCH);
+  if (!settings.sites[site]) return { result: { type: MSG.WORKER_ASSESSMENT, skipped: true }, saved: null };
   const key = convKey(site, conversation);
   observing = key;
   const rec = await loadConversation(site, conversation);
@@ -772,7 +774,7 @@ async function observeBatchInner(msg, sender) {
     saved.then(() => checkBudget()).catch(() => {});
   }
   const result = {
-    type: 'worker:assessment',
+    type: MSG.WORKER_ASSESSMENT,
     conversation,
     observed,
     level: last ? last.level : null,

@@ -12,6 +12,9 @@ import {
   validateSettings, regionOf,
 } from '../common/settings.js';
 import { openEvidenceKey, unseal, validPin } from '../common/crypto.js';
+import '../common/protocol.js';
+
+const { MSG, ERROR } = SafeDMProtocol;
 
 const $ = (id) => document.getElementById(id);
 const send = (msg) => chrome.runtime.sendMessage(msg);
@@ -139,8 +142,8 @@ function renderSetup(defaults) {
     if (pin !== form.pin2.value) return void (error.textContent = t('pinMismatch'));
     error.textContent = '';
     form.querySelector('button[type=submit]').disabled = true;
-    const res = await send({ type: 'options:setup', pin, settings: readFields(form, defaults) });
-    if (!res || res.type !== 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_SETUP, pin, settings: readFields(form, defaults) });
+    if (!res || res.type !== MSG.WORKER_OK) {
       form.querySelector('button[type=submit]').disabled = false;
       return void (error.textContent = t('setupFailed'));
     }
@@ -216,11 +219,11 @@ function renderLock(st) {
     ev.preventDefault();
     const pin = input.value;
     input.value = '';
-    const res = await send({ type: 'options:unlock', pin });
-    if (res && res.type === 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_UNLOCK, pin });
+    if (res && res.type === MSG.WORKER_OK) {
       clearInterval(waitTimer);
       await afterUnlock(pin, res.evidence);
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       countdown(res.retryIn, !!res.wrong);
     } else {
       msg.className = 'error';
@@ -243,16 +246,16 @@ function renderLock(st) {
     if (!validPin(new1.value)) return void (recoverMsg.textContent = t('pinTooShort'));
     if (new1.value !== new2.value) return void (recoverMsg.textContent = t('pinMismatch'));
     const pin = new1.value;
-    const res = await send({ type: 'options:recover', code: codeInput.value, pin });
-    if (res && res.type === 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_RECOVER, code: codeInput.value, pin });
+    if (res && res.type === MSG.WORKER_OK) {
       clearInterval(waitTimer);
       renderRecovery(res.recoveryCode, async () => {
         await afterUnlock(pin, res.evidence);
         notice(t('recoverDone'));
       });
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       recoverMsg.textContent = `${t('recoverWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else recoverMsg.textContent = res && res.error === 'no-recovery' ? t('forgotNoCode') : t('recoverWrong');
+    } else recoverMsg.textContent = res && res.error === ERROR.NO_RECOVERY ? t('forgotNoCode') : t('recoverWrong');
   });
   const reset = h('details', { id: 'forgot' },
     h('summary', {}, t('forgotPin')),
@@ -269,7 +272,7 @@ async function afterUnlock(pin, wrapped) {
   state.evidenceKey = null;
   state.excerpts = new Map();
   if (!wrapped) {
-    const st = await send({ type: 'options:unlock', pin });
+    const st = await send({ type: MSG.OPTIONS_UNLOCK, pin });
     wrapped = st && st.evidence;
   }
   if (wrapped) state.evidenceKey = await openEvidenceKey(pin, wrapped);
@@ -312,8 +315,8 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // ---- main ---------------------------------------------------------------------------------
 
 async function refresh() {
-  const res = await send({ type: 'options:data' });
-  if (!res || res.type !== 'worker:data') {
+  const res = await send({ type: MSG.OPTIONS_DATA });
+  if (!res || res.type !== MSG.WORKER_DATA) {
     lockPage(t('lockedAgain'));
     return false;
   }
@@ -435,7 +438,7 @@ function renderAlerts() {
       h('p', {}, t('tamperExplain')),
       h('button', {
         type: 'button', id: 'tamper-seen',
-        onclick: () => act({ type: 'options:alerts', log: 'tamper', op: 'review', ids: open.map(entryId) }),
+        onclick: () => act({ type: MSG.OPTIONS_ALERTS, log: 'tamper', op: 'review', ids: open.map(entryId) }),
       }, t('tamperSeen'))));
   }
   const notes = health.filter((n) => !n.reviewed);
@@ -446,7 +449,7 @@ function renderAlerts() {
       h('p', {}, t('healthExplain')),
       h('button', {
         type: 'button', id: 'health-seen',
-        onclick: () => act({ type: 'options:alerts', log: 'health', op: 'review', ids: notes.map(entryId) }),
+        onclick: () => act({ type: MSG.OPTIONS_ALERTS, log: 'health', op: 'review', ids: notes.map(entryId) }),
       }, t('tamperSeen'))));
   }
   section.append(h('div', { className: 'levels', id: 'levels-explain' },
@@ -475,7 +478,7 @@ function renderAlerts() {
     h('button', { type: 'button', id: 'export-json', onclick: () => exportReport('json') }, t('exportJson')),
     state.confirmDeleteAll
       ? h('span', {}, t('deleteAllSure'), ' ',
-        h('button', { type: 'button', className: 'danger', id: 'delete-all-yes', onclick: () => { state.confirmDeleteAll = false; act({ type: 'options:alerts', op: 'delete-all' }); } }, t('deleteAllYes')), ' ',
+        h('button', { type: 'button', className: 'danger', id: 'delete-all-yes', onclick: () => { state.confirmDeleteAll = false; act({ type: MSG.OPTIONS_ALERTS, op: 'delete-all' }); } }, t('deleteAllYes')), ' ',
         h('button', { type: 'button', onclick: () => { state.confirmDeleteAll = false; renderMain(); } }, t('cancel')))
       : h('button', { type: 'button', className: 'danger', id: 'delete-all', disabled: !alerts.length, onclick: () => { state.confirmDeleteAll = true; renderMain(); } }, t('deleteAll')));
   section.append(toolbar);
@@ -519,11 +522,11 @@ function alertCard(c) {
     c.sextortion ? firstHour() : null,
     guidance(),
     h('div', { className: 'toolbar' },
-      c.reviewed ? null : h('button', { type: 'button', className: 'review', onclick: () => act({ type: 'options:alerts', op: 'review', ids: c.ids }) }, t('markReviewed')),
+      c.reviewed ? null : h('button', { type: 'button', className: 'review', onclick: () => act({ type: MSG.OPTIONS_ALERTS, op: 'review', ids: c.ids }) }, t('markReviewed')),
       trustedNow ? null : h('button', { type: 'button', className: 'trust', onclick: () => trust(c.site, c.conversation, c.contact) }, t('trustThis')),
       confirming
         ? h('span', { className: 'confirm', role: 'group', 'aria-label': t('deleteSure') }, t('deleteSure'), ' ',
-          h('button', { type: 'button', className: 'danger delete-yes', onclick: () => { state.confirmDelete = ''; act({ type: 'options:alerts', op: 'delete', ids: c.ids }); } }, t('deleteYes')), ' ',
+          h('button', { type: 'button', className: 'danger delete-yes', onclick: () => { state.confirmDelete = ''; act({ type: MSG.OPTIONS_ALERTS, op: 'delete', ids: c.ids }); } }, t('deleteYes')), ' ',
           h('button', { type: 'button', className: 'delete-no', onclick: () => { state.confirmDelete = ''; renderMain(); } }, t('cancel')))
         : h('button', { type: 'button', className: 'delete danger', onclick: () => { state.confirmDelete = c.key; renderMain(); } }, t('delete'))));
 }
@@ -596,7 +599,7 @@ function chart(convs) {
 
 async function act(msg) {
   const res = await send(msg);
-  if (!res || res.type !== 'worker:ok') {
+  if (!res || res.type !== MSG.WORKER_OK) {
     lockPage(t('lockedAgain'));
     return;
   }
@@ -608,8 +611,8 @@ async function trust(site, conversation, label) {
   const settings = state.data.settings;
   const list = settings.trusted[site] || [];
   if (list.some((x) => x.id === conversation) || list.length >= TRUSTED_MAX) return;
-  const res = await send({ type: 'options:save-settings', settings: { ...settings, trusted: { ...settings.trusted, [site]: [...list, { id: conversation, label: String(label || '').slice(0, NAME_MAX) }] } } });
-  if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+  const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: { ...settings, trusted: { ...settings.trusted, [site]: [...list, { id: conversation, label: String(label || '').slice(0, NAME_MAX) }] } } });
+  if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
   await refresh();
   renderMain();
   notice(t('trustedAdded', [label || conversation]));
@@ -780,8 +783,8 @@ function renderSettings() {
     ev.preventDefault();
     const out = readFields(form, settings);
     for (const k of managedKeys) out[k] = state.data.settings[k]; // the parent's own value is kept under the policy
-    const res = await send({ type: 'options:save-settings', settings: out });
-    if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+    const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: out });
+    if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
     await refresh();
     renderMain();
     notice(res.repaired && res.repaired.length ? t('savedRepaired', [res.repaired.join(', ')]) : t('saved'));
@@ -807,16 +810,16 @@ function changePinForm() {
     ev.preventDefault();
     if (!validPin(n1.value)) return void (msg.textContent = t('pinTooShort'));
     if (n1.value !== n2.value) return void (msg.textContent = t('pinMismatch'));
-    const res = await send({ type: 'options:change-pin', old: old.value, pin: n1.value });
+    const res = await send({ type: MSG.OPTIONS_CHANGE_PIN, old: old.value, pin: n1.value });
     old.value = '';
-    if (res && res.type === 'worker:ok') {
+    if (res && res.type === MSG.WORKER_OK) {
       if (res.evidence) state.evidenceKey = await openEvidenceKey(n1.value, res.evidence);
       n1.value = '';
       n2.value = '';
       msg.textContent = t('pinChanged');
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       msg.textContent = `${t('pinWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else if (res && res.error === 'locked') lockPage(t('lockedAgain'));
+    } else if (res && res.error === ERROR.LOCKED) lockPage(t('lockedAgain'));
     else msg.textContent = t('pinWrongTryAgain');
   });
   return form;
@@ -833,16 +836,16 @@ function recoveryForm() {
       h('button', { type: 'submit', id: 'recovery-new' }, t('recoveryNew')), msg));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const res = await send({ type: 'options:new-recovery', pin: pin.value });
+    const res = await send({ type: MSG.OPTIONS_NEW_RECOVERY, pin: pin.value });
     pin.value = '';
-    if (res && res.type === 'worker:ok') {
+    if (res && res.type === MSG.WORKER_OK) {
       renderRecovery(res.recoveryCode, async () => {
         await refresh();
         renderMain();
       });
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       msg.textContent = `${t('pinWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else if (res && res.error === 'locked') lockPage(t('lockedAgain'));
+    } else if (res && res.error === ERROR.LOCKED) lockPage(t('lockedAgain'));
     else msg.textContent = t('pinWrongTryAgain');
   });
   return form;
@@ -855,8 +858,8 @@ function recoveryForm() {
 function renderTrusted() {
   const { settings } = state.data;
   const save = async (trusted) => {
-    const res = await send({ type: 'options:save-settings', settings: { ...settings, trusted } });
-    if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+    const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: { ...settings, trusted } });
+    if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
     await refresh();
     renderMain();
   };
@@ -869,8 +872,8 @@ function renderTrusted() {
     : h('p', { id: 'trusted-none' }, t('trustedNone')));
   const seen = h('div', { id: 'seen-list' }, h('p', {}, t('loading')));
   section.append(h('h3', {}, t('trustedSeenTitle')), h('p', {}, t('trustedSeenIntro')), seen);
-  send({ type: 'options:conversations' }).then((res) => {
-    if (!res || res.type !== 'worker:conversations') return;
+  send({ type: MSG.OPTIONS_CONVERSATIONS }).then((res) => {
+    if (!res || res.type !== MSG.WORKER_CONVERSATIONS) return;
     const list = res.list.filter((c) => !(settings.trusted[c.site] || []).some((x) => x.id === c.conversation));
     seen.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', { dataset: { site: c.site, id: c.conversation } },
       h('span', { className: 'name' }, c.contact || '–'), ' ', h('span', { className: 'muted' }, `${SITE_LABELS[c.site] || c.site} · ${t('conversationId', [c.conversation])}`), ' ',
@@ -883,15 +886,15 @@ function renderTrusted() {
 // ---- start --------------------------------------------------------------------------------
 
 $('lock-now').addEventListener('click', async () => {
-  await send({ type: 'options:lock' });
+  await send({ type: MSG.OPTIONS_LOCK });
   lockPage(t('lockedNow'));
 });
 
 async function start() {
   localize();
   state.unlocked = false;
-  const st = await send({ type: 'options:state' });
-  if (!st || st.type !== 'worker:state') {
+  const st = await send({ type: MSG.OPTIONS_STATE });
+  if (!st || st.type !== MSG.WORKER_STATE) {
     notice(t('workerDown'));
     return;
   }

@@ -2,6 +2,9 @@
 // reading messages or it fell back to the generic reader, the current conversation's level, and
 // a link to the parent's alert centre (which asks for the PIN). Strings through chrome.i18n.
 import { t, localize } from '../common/i18n.js';
+import '../common/protocol.js';
+
+const { MSG, STATUS } = SafeDMProtocol;
 
 const $ = (id) => document.getElementById(id);
 const LEVEL_KEYS = { none: 'popupLevelNone', watch: 'popupLevelWatch', warn: 'popupLevelWarn', alert: 'popupLevelAlert' };
@@ -19,7 +22,7 @@ async function main() {
   if (!tab) return;
   let status = null;
   try {
-    status = await chrome.tabs.sendMessage(tab.id, { type: 'popup:status' });
+    status = await chrome.tabs.sendMessage(tab.id, { type: MSG.POPUP_STATUS });
   } catch (_) {
     status = null;
   }
@@ -30,7 +33,7 @@ async function main() {
     return;
   }
   $('site').textContent = t('popupWatching', [status.label]);
-  if (saved && saved.reason && /switched off/i.test(saved.reason)) {
+  if (saved && saved.code === STATUS.SITE_OFF) {
     $('site').textContent = t('popupSiteOff', [status.label]);
     return;
   }
