@@ -1,3 +1,4 @@
+// @ts-check
 // SafeDM service worker (Chrome: MV3 module service worker; Firefox: module background script).
 //
 // One engine (the Rust scorer compiled to WebAssembly) is created once; scoring awaits the same
@@ -60,10 +61,26 @@ const loaded = new Map(); // key -> record {site, conversation, mem, mark, conta
 /** Conversations opened (content:open) before their record was loaded: commitRange on load. */
 const opened = new Set();
 /** Work is serialised: one batch at a time, so state export/import never interleaves. */
+/** @type {Promise<unknown>} */
 let work = Promise.resolve();
 
 // For tests and the popup: what the worker observed lately (ids and roles, never text).
-const debug = (globalThis.safedm = { recent: [], version: null, started: Date.now() });
+/**
+ * @typedef {object} WorkerDebug
+ * @property {object[]} recent the last RECENT_CAP messages scored: seq, site, conversation, id, role, history, edit, level, risk
+ * @property {string | null} version the engine's
+ * @property {number} started when this worker started (ms)
+ * @property {number} [seq] messages scored (the last one's number in `recent`)
+ * @property {number} [observed]
+ * @property {number} [batches]
+ * @property {number} [batchMs] time spent scoring batches
+ * @property {number} [excerptsRemoved] sealed excerpts given up for room
+ * @property {number} [evicted] conversation records given up for room
+ * @property {{at: number, used: number}} [budgetCheck] the last budget check
+ */
+/** @type {WorkerDebug} */
+const debug = { recent: [], version: null, started: Date.now() };
+globalThis.safedm = debug;
 
 async function readManaged() {
   try {
@@ -82,6 +99,7 @@ function effective(own, managed) {
 }
 
 async function loadSettings() {
+  /** @type {Record<string, any>} */
   const got = await chrome.storage.local.get([SETTINGS_KEY, META_KEY]);
   const stored = got[SETTINGS_KEY];
   const { settings: s, repaired } = validateSettings(stored);
@@ -132,6 +150,7 @@ const HEALTH_NOTES = 50;
  * only from inside the write queue (a refused write's makeRoom, or store.exclusive).
  */
 async function evict({ keys = [], values = {}, error = null } = {}) {
+  /** @type {Record<string, any>} */
   const items = await chrome.storage.local.get(null);
   const keep = new Set([...keys, ...store.pending.keys()]);
   if (observing) keep.add(observing); // the conversation being scored right now
@@ -361,7 +380,9 @@ async function wrongSecret(auth) {
 }
 
 async function unlockedUntil() {
-  const v = (await chrome.storage.session.get(UNLOCK_KEY))[UNLOCK_KEY];
+  /** @type {Record<string, any>} */
+  const got = await chrome.storage.session.get(UNLOCK_KEY);
+  const v = got[UNLOCK_KEY];
   return v && v.until > Date.now() ? v.until : 0;
 }
 async function setUnlocked(minutes) {
@@ -494,6 +515,7 @@ const HANDLERS = {
   }),
   [MSG.OPTIONS_CONVERSATIONS]: unlockedOnly(async () => {
     // The conversations SafeDM has scored (their ids and the names seen), for trusting one.
+    /** @type {Record<string, any>} */
     const all = await chrome.storage.local.get(null);
     const list = Object.entries(all).filter(([k, v]) => isConvKey(k) && v && typeof v === 'object')
       .map(([, v]) => ({ site: str(v.site, 40), conversation: str(v.conversation, 300), contact: str(v.contact, 100), updated: v.updated || 0, peak: str(v.peak, 10) }))
@@ -591,7 +613,9 @@ async function setTabStatus(sender, patch) {
   const tabId = sender && sender.tab && sender.tab.id;
   if (tabId === undefined || !chrome.storage.session) return;
   const key = `tab:${tabId}`;
-  const old = (await chrome.storage.session.get(key))[key] || {};
+  /** @type {Record<string, any>} */
+  const got = await chrome.storage.session.get(key);
+  const old = got[key] || {};
   await chrome.storage.session.set({ [key]: { ...old, ...patch, updated: Date.now() } });
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // SafeDM content script: finds this site's adapter, watches the page for message rows and sends
 // them to the service worker, which scores them; shows the in-page alert when it says so.
 //
@@ -300,7 +301,7 @@
       let read;
       try {
         read = SafeDM.readRow(site, row, ctx);
-      } catch (e) {
+      } catch (_) {
         continue;
       }
       if (!read) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The parent's page: first-run setup, the PIN lock, settings, trusted contacts and the alert
 // centre (with tamper events, a weekly chart, guidance, evidence excerpts and the export).
 //
@@ -296,7 +297,9 @@ function lockPage(reason) {
 // The page follows the worker's session: when it ends (timeout, "Lock now", another page), lock.
 setInterval(async () => {
   if (!state.unlocked) return;
-  const u = (await chrome.storage.session.get('unlock')).unlock;
+  /** @type {Record<string, any>} */
+  const got = await chrome.storage.session.get('unlock');
+  const u = got.unlock;
   if (!u || u.until <= Date.now()) lockPage(t('lockedAgain'));
   else $('session-text').textContent = t('sessionUntil', [new Date(u.until).toLocaleTimeString()]);
 }, 1000);
@@ -561,6 +564,11 @@ function guidance() {
 }
 
 /** Conversations with an alert or warning per week, the last 8 weeks, as a small SVG bar chart. */
+/** Sets each attribute, in order, as a string. @param {Element} el @param {Record<string, string | number>} attrs */
+function setAttrs(el, attrs) {
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+}
+
 function chart(convs) {
   const WEEK = 7 * 86400000;
   const now = Date.now();
@@ -585,12 +593,12 @@ function chart(convs) {
     const bh = Math.round((counts[i] / max) * 62);
     const x = 10 + i * 51;
     const rect = document.createElementNS(NS, 'rect');
-    for (const [k, v] of [['x', x], ['y', 80 - bh], ['width', 36], ['height', Math.max(bh, 1)], ['fill', '#1d3f72']]) rect.setAttribute(k, String(v));
+    setAttrs(rect, { x, y: 80 - bh, width: 36, height: Math.max(bh, 1), fill: '#1d3f72' });
     const num = document.createElementNS(NS, 'text');
-    for (const [k, v] of [['x', x + 18], ['y', 76 - bh], ['text-anchor', 'middle'], ['font-size', '11']]) num.setAttribute(k, String(v));
+    setAttrs(num, { x: x + 18, y: 76 - bh, 'text-anchor': 'middle', 'font-size': '11' });
     num.textContent = String(counts[i]);
     const lab = document.createElementNS(NS, 'text');
-    for (const [k, v] of [['x', x + 18], ['y', 96], ['text-anchor', 'middle'], ['font-size', '10'], ['fill', '#52606d']]) lab.setAttribute(k, String(v));
+    setAttrs(lab, { x: x + 18, y: 96, 'text-anchor': 'middle', 'font-size': '10', fill: '#52606d' });
     lab.textContent = new Date(w.start + WEEK).toLocaleDateString(UI_LANG, { day: 'numeric', month: 'short' });
     svg.append(rect, num, lab);
   });
@@ -619,8 +627,6 @@ async function trust(site, conversation, label) {
 }
 
 // ---- export -------------------------------------------------------------------------------
-
-const tamperKind = (e) => String(e.kind || '').replace(/-/g, '_');
 
 /** The report's content, one object: what both the HTML page and the JSON file hold. */
 function reportData() {

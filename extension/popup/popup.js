@@ -1,3 +1,4 @@
+// @ts-check
 // The popup: on the current tab, whether SafeDM watches this site, whether the site's adapter is
 // reading messages or it fell back to the generic reader, the current conversation's level, and
 // a link to the parent's alert centre (which asks for the PIN). Strings through chrome.i18n.
@@ -27,7 +28,10 @@ async function main() {
     status = null;
   }
   const key = `tab:${tab.id}`;
-  const saved = chrome.storage.session ? (await chrome.storage.session.get(key))[key] : null;
+  /** @type {Record<string, any>} */
+  const got = chrome.storage.session ? await chrome.storage.session.get(key) : {};
+  /** @type {TabStatus | null} */
+  const saved = got[key] || null;
   if (!status) {
     $('site').textContent = t('popupNotWatched');
     return;
