@@ -223,7 +223,7 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
     }
   }
   for (const m of JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)) assert.ok(en[m[1]], m[1]);
-  const pages = ['options/options.js', 'options/options.html', 'popup/popup.js', 'popup/popup.html', 'background/worker.js']
+  const pages = ['options/options.js', 'options/options.html', 'popup/popup.js', 'popup/popup.html', 'background/worker.js', 'background/alerts.js']
     .map((f) => fs.readFileSync(path.join(EXT_SRC, f), 'utf8')).join('\n');
   const asked = new Set([...pages.matchAll(/\bt\('([A-Za-z0-9_]+)'/g), ...pages.matchAll(/data-i18n="([A-Za-z0-9_]+)"/g)].map((m) => m[1]));
   for (const k of ['age_under10', 'age_10_12', 'age_13_15', 'age_16_17', 'audience_child_hint', 'sens_strict_hint',
