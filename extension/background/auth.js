@@ -21,11 +21,18 @@ export function fromOwnPage(sender) {
   return !!sender && sender.id === chrome.runtime.id && typeof sender.url === 'string' &&
     sender.url.startsWith(base) && !sender.url.startsWith(`${base}content/`);
 }
+/**
+ * A handler: the request (checked by the handler itself: it comes from another context) and its
+ * sender; answers one of protocol.js's replies.
+ * @typedef {(msg: any, sender: chrome.runtime.MessageSender) => Promise<WorkerReply>} Handler
+ */
+/** @param {Handler} fn @returns {Handler} */
 export const parentOnly = (fn) => async (msg, sender) => {
   if (!fromOwnPage(sender)) return { type: MSG.WORKER_ERROR, error: ERROR.FORBIDDEN };
   await ready;
   return fn(msg, sender);
 };
+/** @param {Handler} fn @returns {Handler} */
 export const unlockedOnly = (fn) => parentOnly(async (msg, sender) => {
   if (!(await unlockedUntil())) return { type: MSG.WORKER_ERROR, error: ERROR.LOCKED };
   await setUnlocked(settings.lockMinutes); // activity keeps the session open a little longer
@@ -54,6 +61,7 @@ export async function setUnlocked(minutes) {
 }
 
 /** The parent's page: state, setup, PIN change, a new recovery code, recovery, unlock, lock. */
+/** @type {Record<string, Handler>} */
 export const AUTH_HANDLERS = {
   [MSG.OPTIONS_STATE]: parentOnly(async () => {
     const auth = (await store.get(AUTH_KEY)) || {};

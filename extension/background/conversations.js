@@ -32,6 +32,7 @@ const EXCERPT_MAX = 280;
 let work = Promise.resolve();
 
 /** The content scripts' messages, and the list of conversations for the parent's page. */
+/** @type {Record<string, import('./auth.js').Handler>} */
 export const CONVERSATION_HANDLERS = {
   [MSG.OPTIONS_CONVERSATIONS]: unlockedOnly(async () => {
     // The conversations SafeDM has scored (their ids and the names seen), for trusting one.

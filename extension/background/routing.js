@@ -15,6 +15,7 @@ import { CONVERSATION_HANDLERS } from './conversations.js';
 
 const { MSG } = SafeDMProtocol;
 
+/** @type {Record<string, import('./auth.js').Handler>} */
 export const HANDLERS = {
   ...AUTH_HANDLERS,
   ...ALERT_HANDLERS,

@@ -61,6 +61,7 @@
   let flushTimer = 0;
   let processing = false;
 
+  /** A request to the worker (common/protocol.js); its reply, or null. @param {WorkerRequest} msg @returns {Promise<any>} */
   const send = (msg) =>
     new Promise((resolve) => {
       if (!alive) return resolve(null);

@@ -18,6 +18,7 @@ import '../common/protocol.js';
 const { MSG, ERROR } = SafeDMProtocol;
 
 const $ = (id) => document.getElementById(id);
+/** A request to the worker (common/protocol.js); its reply, or undefined. @param {WorkerRequest} msg @returns {Promise<any>} */
 const send = (msg) => chrome.runtime.sendMessage(msg);
 
 const state = {
