@@ -11,8 +11,7 @@ import { unlockedOnly, unlockedUntil } from './auth.js';
 
 const { MSG } = SafeDMProtocol;
 
-/** The alert centre: everything it shows, and review or delete of log entries. */
-/** @type {Record<string, import('./auth.js').Handler>} */
+/** @type {Record<string, import('./auth.js').Handler>} the alert centre: everything it shows, and review or delete of log entries */
 export const ALERT_HANDLERS = {
   [MSG.OPTIONS_DATA]: unlockedOnly(async () => {
     const got = await chrome.storage.local.get([ALERT_LOG_KEY, TAMPER_KEY, SETTINGS_KEY, HEALTH_KEY]);

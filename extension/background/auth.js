@@ -60,8 +60,7 @@ export async function setUnlocked(minutes) {
   await chrome.storage.session.set({ [UNLOCK_KEY]: { until: Date.now() + minutes * 60000 } });
 }
 
-/** The parent's page: state, setup, PIN change, a new recovery code, recovery, unlock, lock. */
-/** @type {Record<string, Handler>} */
+/** @type {Record<string, Handler>} the parent's page: state, setup, PIN change, a new recovery code, recovery, unlock, lock */
 export const AUTH_HANDLERS = {
   [MSG.OPTIONS_STATE]: parentOnly(async () => {
     const auth = (await store.get(AUTH_KEY)) || {};

@@ -27,12 +27,10 @@ const { MSG, ERROR, CHILD_ACTIONS } = SafeDMProtocol;
 const RECENT_CAP = 300;
 const EXCERPTS_PER_CONV = 30; // texts kept in memory (only with evidence keeping on) to seal
 const EXCERPT_MAX = 280;
-/** Work is serialised: one batch at a time, so state export/import never interleaves. */
-/** @type {Promise<unknown>} */
+/** @type {Promise<unknown>} work is serialised: one batch at a time, so state export/import never interleaves */
 let work = Promise.resolve();
 
-/** The content scripts' messages, and the list of conversations for the parent's page. */
-/** @type {Record<string, import('./auth.js').Handler>} */
+/** @type {Record<string, import('./auth.js').Handler>} the content scripts' messages, and the list of conversations for the parent's page */
 export const CONVERSATION_HANDLERS = {
   [MSG.OPTIONS_CONVERSATIONS]: unlockedOnly(async () => {
     // The conversations SafeDM has scored (their ids and the names seen), for trusting one.
