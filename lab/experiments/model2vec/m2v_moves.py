@@ -22,8 +22,9 @@ Nothing is written into the repository: distilled models and caches go to --cach
 /tmp/m2v-cache), results to --out (JSON).
 
 Usage (from the repository root, in /work/m2v-venv):
-  OMP_NUM_THREADS=1 /work/m2v-venv/bin/python lab/experiments/model2vec/m2v_moves.py \
+  OMP_NUM_THREADS=1 /work/m2v-venv/bin/python lab/experiments/model2vec/m2v_moves.py --C 8 \
       --heldout tests/heldout/2026-12c/lines-*.tsv --out /tmp/m2v-results.json
+(the README's figures: --C 8, configs a in one run and c128,c64,b128,b64 in another)
 """
 
 import argparse
