@@ -40,7 +40,12 @@ build:
 ## end-to-end tests in Chromium).
 test: lint unit test-corpora test-wasm test-parity test-www test-extension
 
-lint: wasm-tools
+## Rust: rustfmt and clippy (native and wasm32). JavaScript of extension/ and www/: TypeScript's
+## checker over the JSDoc types (tsconfig.json: checkJs, noEmit; `// @ts-check` in every file) and
+## ESLint (eslint.config.mjs, @eslint/js recommended); both pinned in package-lock.json.
+lint: wasm-tools node_modules/.package-lock.json
+	npx --no-install tsc --noEmit -p tsconfig.json
+	npx --no-install eslint extension www
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --locked -p safedm-web --lib --test wasm --target $(WASM_TARGET) -- -D warnings
@@ -98,7 +103,8 @@ wasm-tools:
 	if [[ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]]; then \
 		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
 
-## Node tools pinned in package-lock.json: binaryen (wasm-opt) and playwright-core.
+## Node tools pinned in package-lock.json: binaryen (wasm-opt), playwright-core, puppeteer-core,
+## web-ext, axe-core, and for `make lint` typescript, eslint, @eslint/js, globals and @types/chrome.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

@@ -1,6 +1,7 @@
 //! The engine: compiled cue tables plus a configuration, applied to conversation state.
 
 use crate::config::Config;
+use crate::context::ChildSide;
 use crate::conversation::{Assessment, ConversationState, ModelNote};
 use crate::cues::{Category, CueHit, CueSet, Stage};
 use crate::error::Error;
@@ -141,6 +142,8 @@ pub struct Engine {
     scoring: Scoring,
     /// Normalise and match cues by the general, unfiltered paths ([`Engine::with_reference_paths`]).
     reference: bool,
+    /// Reads the child's side of the chat for who the contact is.
+    child_side: ChildSide,
 }
 
 impl Engine {
@@ -155,6 +158,7 @@ impl Engine {
             moves: MoveModel::embedded().map(Arc::new),
             scoring: Scoring::Combined,
             reference: false,
+            child_side: ChildSide::new()?,
         }
         .with_model(Model::embedded()))
     }
@@ -354,6 +358,9 @@ impl Engine {
         if message.role != Role::Child && self.scoring != Scoring::ModelOnly {
             let found = self.move_hits(normalized, &hits);
             hits.extend(found);
+        }
+        if message.role == Role::Child && self.child_side.names_family(normalized.as_str()) {
+            state.note_family_address();
         }
         if message.role == Role::Child && state.age_asked && state.child_age.is_none() {
             hits.extend(bare_age_answer(&message.text));

@@ -19,6 +19,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod config;
+pub mod context;
 pub mod conversation;
 pub mod cues;
 pub mod engine;

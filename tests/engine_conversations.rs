@@ -329,9 +329,21 @@ const SURPRISE_PARTY: Script = &[
     ('c', "meet me at the bakery at 4 to pick up the cake"),
 ];
 
-/// Two categories alert when one hides the contact from the child's adults and the other moves
-/// towards the child (secrecy with a photo request, a meeting or sexual talk); a family surprise
-/// that is kept secret and involves meeting up does not.
+/// A gift kept from the child's adults: two categories, one of them concealing.
+const SECRET_GIFT: Script = &[
+    ('c', "i can get you the new battle pass tonight if you want"),
+    ('k', "wait fr??"),
+    (
+        'c',
+        "yeah but dont tell your mum about it, its just our thing",
+    ),
+    ('k', "ok"),
+    ('c', "i'll send you a steam card too"),
+];
+
+/// Two categories alert when one hides the contact from the child's adults (secrecy with a
+/// photo request, or with a gift); a family surprise that is kept secret and involves meeting
+/// up does not.
 #[test]
 fn concealment_with_an_approach_alerts_on_two_categories() {
     let engine = Engine::new(Config {
@@ -346,6 +358,57 @@ fn concealment_with_an_approach_alerts_on_two_categories() {
     assert!(
         categories.contains(&Category::Secrecy) && categories.contains(&Category::ImageRequest)
     );
+    let (peak, assessments) = play(&engine, SECRET_GIFT);
+    assert_eq!(
+        peak,
+        Level::Alert,
+        "a secret gift: {:?}",
+        assessments.last()
+    );
     let (peak, assessments) = play(&engine, SURPRISE_PARTY);
     assert!(peak < Level::Warn, "{:?}", assessments.last());
+}
+
+/// An aunt checks the child is home alone, asks for a photo and keeps a surprise: the words of
+/// a risk check, a photo request and secrecy.
+const AUNT_SURPRISE: &[&str] = &[
+    "are you home on your own this afternoon?",
+    "can you send me a photo of you in the new jacket",
+    "don't tell your mum, it's for her present, keep it between us",
+    "what time does your mum get back?",
+];
+
+/// The same contact lines with the child's replies: `replies[i]` follows `AUNT_SURPRISE[i]`.
+fn with_replies(replies: [&'static str; 4]) -> Vec<(char, &'static str)> {
+    AUNT_SURPRISE
+        .iter()
+        .zip(replies)
+        .flat_map(|(c, k)| [('c', *c), ('k', k)])
+        .collect()
+}
+
+/// What family asks every day weighs less once the child addresses the contact by a family
+/// name ("ok auntie", "thanks nana", "oui mamie"); the same contact lines answered without one
+/// warn. Regression case for the false warnings on relatives in issue 14.
+#[test]
+fn a_child_who_names_family_lowers_family_questions() {
+    let engine = Engine::new(Config {
+        sensitivity: Sensitivity::Balanced,
+        child_age: Some(13),
+    })
+    .unwrap();
+    let play_owned = |script: Vec<(char, &'static str)>| {
+        let leaked: Script = Box::leak(script.into_boxed_slice());
+        play(&engine, leaked).0
+    };
+    let plain = play_owned(with_replies(["yes", "ok", "ok", "6"]));
+    assert!(plain >= Level::Warn, "without a family name: {plain:?}");
+    let family = play_owned(with_replies(["yes auntie", "ok", "haha ok auntie", "6"]));
+    assert!(family < Level::Warn, "the child says auntie: {family:?}");
+    // "my mum" is about someone else: no change.
+    let about = play_owned(with_replies(["yes", "ok my mum is out", "ok", "6"]));
+    assert!(
+        about >= Level::Warn,
+        "about the mum, not to family: {about:?}"
+    );
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The SafeDM playground: runs the engine (pkg/, built by `make wasm`) on example or typed
 // conversations. Every node is built with createElement and textContent: message text is never
 // parsed as HTML.
@@ -7,7 +8,12 @@ import { EXAMPLES } from './examples.js';
 const CONVERSATION = 'playground';
 const START_TIME = 1_700_000_000;
 const SVG = 'http://www.w3.org/2000/svg';
+/** @param {string} id */
 const $ = (id) => document.getElementById(id);
+/** The page's buttons and form fields, by id (index.html). @param {string} id */
+const button = (id) => /** @type {HTMLButtonElement} */ ($(id));
+/** @param {string} id */
+const field = (id) => /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */ ($(id));
 
 /** What is on screen: the conversation's messages and how many of them are shown. */
 const view = {
@@ -39,11 +45,12 @@ function svg(tag, attrs = {}, text) {
 }
 
 function sensitivity() {
-  return document.querySelector('input[name="sensitivity"]:checked')?.value ?? 'balanced';
+  const checked = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name="sensitivity"]:checked'));
+  return checked?.value ?? 'balanced';
 }
 
 function config() {
-  const age = $('child-age').value;
+  const age = field('child-age').value;
   return { sensitivity: sensitivity(), childAge: age === '' ? null : Number(age) };
 }
 
@@ -182,13 +189,13 @@ function render() {
   renderVerdict(assessments);
   renderChart(assessments);
   const own = view.example === 'own';
-  $('step').disabled = view.shown >= view.messages.length;
-  $('play').disabled = view.shown >= view.messages.length;
+  button('step').disabled = view.shown >= view.messages.length;
+  button('play').disabled = view.shown >= view.messages.length;
   $('compose').hidden = !own;
 }
 
 function setUpControls() {
-  const select = $('example');
+  const select = field('example');
   for (const e of EXAMPLES) select.append(el('option', { value: e.id, text: e.title }));
   select.append(el('option', { value: 'own', text: 'Your own conversation' }));
   select.addEventListener('change', () => loadExample(select.value));
@@ -221,15 +228,15 @@ function setUpControls() {
   });
   $('compose').addEventListener('submit', (event) => {
     event.preventDefault();
-    const text = $('compose-text').value;
+    const text = field('compose-text').value;
     if (text.trim() === '') return;
     view.own.push({
       id: `m${view.own.length + 1}`,
-      role: $('compose-role').value,
+      role: field('compose-role').value,
       text,
       time: START_TIME + view.own.length * 60,
     });
-    $('compose-text').value = '';
+    field('compose-text').value = '';
     loadExample('own');
   });
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Example conversations for the playground. Written for SafeDM's playground by hand; invented
 // names and places, non-explicit. Each message: [role, text]; times are minutes from the start.
 

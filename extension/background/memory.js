@@ -1,3 +1,4 @@
+// @ts-check
 // What the worker remembers per conversation of the messages it scored (issue 18): no text, only
 // ids and short text hashes, in two small bounded sets, plus the lowest ordered id scored.
 //

@@ -1,3 +1,4 @@
+// @ts-check
 // The one write queue to chrome.storage.local. Every write of the worker goes through it, in
 // order, so two messages of the same conversation (or two tabs) can't interleave a
 // read-modify-write. Writes queued while a write is in flight are coalesced per key into the

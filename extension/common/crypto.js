@@ -1,3 +1,4 @@
+// @ts-check
 // The PIN and the evidence excerpts, with WebCrypto only (no library, nothing remote).
 //
 // PIN: stored only as a salted PBKDF2-SHA-256 hash (AUTH_KEY.pin = {salt, hash, iterations}).

@@ -1,3 +1,4 @@
+// @ts-check
 // Every string a person reads on the extension's pages goes through chrome.i18n (_locales/en,
 // de, es, nl; the child's alert, a content script, calls chrome.i18n itself). `t(key, subs)` returns the message, or the key itself if it is missing (a test checks
 // that none is). `localize(root)` fills elements marked data-i18n="key" (as text, never HTML)
@@ -7,9 +8,11 @@ export function t(key, subs) {
   return m || key;
 }
 
+/** @param {ParentNode} [root] */
 export function localize(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+  const marked = (/** @type {string} */ sel) => /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(sel));
+  for (const el of marked('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of marked('[data-i18n-attr]')) {
     for (const pair of el.dataset.i18nAttr.split(';')) {
       const [attr, key] = pair.split(':');
       if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));

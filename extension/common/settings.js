@@ -1,3 +1,4 @@
+// @ts-check
 // The parent's settings: one DEFAULTS object and one validator that repairs each bad field to its
 // default and reports what it repaired. The worker, the options page and the popup import from
 // here. Stored in chrome.storage.local under SETTINGS_KEY, written only by the worker's queue.
@@ -58,6 +59,23 @@ export const TRUSTED_MAX = 50;
 export const NAME_MAX = 100;
 export const ID_MAX = 300;
 
+/**
+ * The settings as validateSettings returns them (DEFAULTS says what each one is).
+ * @typedef {object} Settings
+ * @property {number} version
+ * @property {'relaxed' | 'balanced' | 'strict'} sensitivity
+ * @property {boolean} setupDone
+ * @property {string} ageBand one of AGE_BANDS
+ * @property {'child' | 'parent' | 'both'} audience
+ * @property {boolean} notifyOnThisDevice
+ * @property {Record<string, boolean>} sites
+ * @property {string} region 'auto' or one of REGIONS
+ * @property {number} maxLogEntries
+ * @property {Record<string, {id: string, label: string}[]>} trusted
+ * @property {boolean} evidence
+ * @property {number} lockMinutes
+ */
+
 export const DEFAULTS = Object.freeze({
   version: 1,
   /** Engine sensitivity. */
@@ -92,13 +110,13 @@ const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
 /**
  * Repairs each bad or missing field to its default and says which ones it repaired.
  * Unknown fields are dropped (reported too), so a hand-edited store can't smuggle in extra data.
- * @returns {{settings: object, repaired: string[]}}
+ * @returns {{settings: Settings, repaired: string[]}}
  */
 export function validateSettings(input) {
   const repaired = [];
   const src = input && typeof input === 'object' && !Array.isArray(input) ? input : {};
   if (src !== input && input !== undefined) repaired.push('(root)');
-  const out = {};
+  const out = /** @type {Settings} */ ({}); // filled field by field below
   const take = (key, ok) => {
     if (key in src && ok(src[key])) out[key] = src[key];
     else {
@@ -177,7 +195,7 @@ export function isTrusted(settings, site, id) {
 /**
  * Settings forced by an administrator through chrome.storage.managed (managed_schema.json):
  * validated field by field; only the fields present and valid override the parent's.
- * @returns {{forced: object, keys: string[]}}
+ * @returns {{forced: Partial<Settings>, keys: string[]}}
  */
 export function managedOverrides(managed) {
   if (!managed || typeof managed !== 'object') return { forced: {}, keys: [] };

@@ -1,3 +1,4 @@
+// @ts-check
 // The in-page alert for the young user.
 //
 // Lives in a *closed* shadow root on an element attached to <html> (not <body>, which SPAs
@@ -10,7 +11,7 @@
 'use strict';
 
 (() => {
-  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || {});
+  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || /** @type {SafeDMContent} */ ({}));
 
   /** A message of the extension's locale (_locales/<ui language>/messages.json). */
   const t = (key, subs) =>
@@ -151,7 +152,7 @@
     root.replaceChildren(el('style', {}, CSS), chip);
     // Closed from the keyboard: back to where the shortcut found the child (the message box),
     // else to the chip, so the focus is not lost.
-    if (hadFocus && !SafeDM.focusBack()) chip.firstChild.focus({ preventScroll: true });
+    if (hadFocus && !SafeDM.focusBack()) /** @type {HTMLElement} */ (chip.firstChild).focus({ preventScroll: true });
   }
 
   /**

@@ -1,3 +1,4 @@
+// @ts-check
 // SafeDM content library: interprets the declarative site adapters in content/sites/ and
 // provides the generic fallback reader. Classic script (content scripts can't be modules); the
 // files listed in manifest.json share one isolated-world global scope, `SafeDM`.
@@ -7,7 +8,7 @@
 'use strict';
 
 (() => {
-  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || {});
+  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || /** @type {SafeDMContent} */ ({}));
   SafeDM.sites = SafeDM.sites || [];
   SafeDM.MAX_TEXT = 4000; // characters sent to the engine per message
 
@@ -62,7 +63,8 @@
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
     for (let n = walker.currentNode; n; n = walker.nextNode()) {
       if (n.nodeType !== 1) continue;
-      const sr = n.localName.includes('-') || n.shadowRoot ? shadowOf(n) : null;
+      const e = /** @type {Element} */ (n);
+      const sr = e.localName.includes('-') || e.shadowRoot ? shadowOf(e) : null;
       if (sr && !out.includes(sr)) {
         out.push(sr);
         SafeDM.shadowRoots(sr, out);

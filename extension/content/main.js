@@ -1,3 +1,4 @@
+// @ts-check
 // SafeDM content script: finds this site's adapter, watches the page for message rows and sends
 // them to the service worker, which scores them; shows the in-page alert when it says so.
 //
@@ -28,6 +29,7 @@
 
 (() => {
   const SafeDM = globalThis.SafeDM;
+  const { MSG, STATUS } = SafeDMProtocol; // common/protocol.js, loaded before lib.js
   if (!SafeDM || SafeDM.started) return;
   SafeDM.started = true;
 
@@ -59,6 +61,7 @@
   let flushTimer = 0;
   let processing = false;
 
+  /** A request to the worker (common/protocol.js); its reply, or null. @param {WorkerRequest} msg @returns {Promise<any>} */
   const send = (msg) =>
     new Promise((resolve) => {
       if (!alive) return resolve(null);
@@ -152,11 +155,11 @@
   function askMark(c) {
     const asked = c.id;
     c.mark = undefined;
-    send({ type: 'content:open', site: site0.name, conversation: asked }).then((res) => {
+    send({ type: MSG.CONTENT_OPEN, site: site0.name, conversation: asked }).then((res) => {
       if (c.id !== asked || c.classified) return;
       // No answer (an error): no watermark; the worker's own memory of ids still prevents
       // scoring a message twice.
-      c.mark = res && res.type === 'worker:conversation' ? validMark(res.mark) : null;
+      c.mark = res && res.type === MSG.WORKER_CONVERSATION ? validMark(res.mark) : null;
       maybeClassify(c);
     });
   }
@@ -197,13 +200,14 @@
     flush(c, true);
   }
 
-  let modeReason = ''; // why the generic reader is in use, repeated in every status while it is
+  /** @type {string} */
+  let modeCode = STATUS.OK; // STATUS.GENERIC_READER while it is in use, repeated in every status
 
-  function reportStatus(reason) {
+  function reportStatus(code) {
     const rows = conv ? conv.seen.size : 0;
     send({
-      type: 'content:status', site: site0.name, conversation: conv ? conv.id : '', adapter: mode,
-      rows, settled: !!(conv && conv.settled), reason: reason || modeReason,
+      type: MSG.CONTENT_STATUS, site: site0.name, conversation: conv ? conv.id : '', adapter: mode,
+      rows, settled: !!(conv && conv.settled), code: code || modeCode,
     });
   }
 
@@ -298,7 +302,7 @@
       let read;
       try {
         read = SafeDM.readRow(site, row, ctx);
-      } catch (e) {
+      } catch (_) {
         continue;
       }
       if (!read) {
@@ -374,7 +378,7 @@
       sends.push(new Promise((resolve) => setTimeout(() => {
         const messages = all.slice(i, i + BATCH).map(({ row, ...m }) => m);
         send({
-          type: 'content:messages', site: site0.name, conversation: c.id, contact: c.contact,
+          type: MSG.CONTENT_MESSAGES, site: site0.name, conversation: c.id, contact: c.contact,
           adapter: mode, idsOrdered: !!site.idsOrdered, messages,
         }).then(resolve);
       }, 0)));
@@ -397,7 +401,7 @@
   /** The alert, for the conversation in front of the child only (not one navigated away from). */
   function showAlert(a, c) {
     if (!config.alertChild || c !== conv) return;
-    const dismissed = (action) => send({ type: 'content:alert-dismissed', site: site0.name, conversation: c.id, action });
+    const dismissed = (action) => send({ type: MSG.CONTENT_ALERT_DISMISSED, site: site0.name, conversation: c.id, action });
     if (a.kind === 'sextortion' && SafeDM.showSextortion) {
       SafeDM.showSextortion({ ...a, siteLabel: site0.label, region: config.region }, dismissed);
       return;
@@ -510,7 +514,7 @@
       if (generic.length >= 3) {
         mode = 'generic';
         site = SafeDM.generic;
-        modeReason = `${site0.label}'s page changed: SafeDM is reading it with its generic reader.`;
+        modeCode = STATUS.GENERIC_READER;
         conv = null;
         checkConversation();
         enqueue(generic);
@@ -519,7 +523,7 @@
     } else if (mode === 'generic' && siteRows > 0) {
       mode = 'site';
       site = site0;
-      modeReason = '';
+      modeCode = STATUS.OK;
       conv = null;
       checkConversation();
       reportStatus();
@@ -536,8 +540,8 @@
    * go out when it answers. (A cold worker answers from storage without waiting for its engine.)
    */
   function start() {
-    send({ type: 'content:hello', site: site0.name }).then((res) => {
-      if (res && res.type === 'worker:config') {
+    send({ type: MSG.CONTENT_HELLO, site: site0.name }).then((res) => {
+      if (res && res.type === MSG.WORKER_CONFIG) {
         config = { enabled: !!res.enabled, alertChild: !!res.alertChild, region: String(res.region || 'auto') };
       }
       helloDone = true;
@@ -548,7 +552,7 @@
         for (const known of conversations.values()) known.seen.clear();
         if (conv) conv.pending = [];
         texts.clear();
-        reportStatus('Switched off for this site in the settings.');
+        reportStatus(STATUS.SITE_OFF);
         return;
       }
       if (conv) {
@@ -569,13 +573,13 @@
       if (++ticks % Math.round(HEALTH_AFTER_MS / 1000) === 0) healthCheck();
     }, 1000);
     chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
-      if (msg && msg.type === 'worker:focus-alert') {
+      if (msg && msg.type === MSG.WORKER_FOCUS_ALERT) {
         focusSafeDM('command');
         return false;
       }
-      if (msg && msg.type === 'popup:status') {
+      if (msg && msg.type === MSG.POPUP_STATUS) {
         reply({
-          type: 'content:status', site: site0.name, label: site0.label, adapter: mode,
+          type: MSG.CONTENT_STATUS, site: site0.name, label: site0.label, adapter: mode,
           conversation: conv ? conv.id : '', rows: conv ? conv.seen.size : 0,
         });
       }

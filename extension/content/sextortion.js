@@ -1,3 +1,4 @@
+// @ts-check
 // The child's screen for sextortion: someone threatens to share the child's pictures or chats
 // unless the child pays or sends more. Its own screen, not the grooming alert: minutes matter and
 // the steps differ (don't pay, don't delete, keep the chat, block after keeping it, tell an adult,
@@ -10,7 +11,7 @@
 'use strict';
 
 (() => {
-  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || {});
+  const SafeDM = (globalThis.SafeDM = globalThis.SafeDM || /** @type {SafeDMContent} */ ({}));
 
   const t = (key, subs) =>
     chrome.i18n.getMessage(key, subs === undefined ? undefined : [].concat(subs).map(String)) || key;

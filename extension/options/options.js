@@ -1,3 +1,4 @@
+// @ts-check
 // The parent's page: first-run setup, the PIN lock, settings, trusted contacts and the alert
 // centre (with tamper events, a weekly chart, guidance, evidence excerpts and the export).
 //
@@ -12,8 +13,12 @@ import {
   validateSettings, regionOf,
 } from '../common/settings.js';
 import { openEvidenceKey, unseal, validPin } from '../common/crypto.js';
+import '../common/protocol.js';
+
+const { MSG, ERROR } = SafeDMProtocol;
 
 const $ = (id) => document.getElementById(id);
+/** A request to the worker (common/protocol.js); its reply, or undefined. @param {WorkerRequest} msg @returns {Promise<any>} */
 const send = (msg) => chrome.runtime.sendMessage(msg);
 
 const state = {
@@ -139,8 +144,8 @@ function renderSetup(defaults) {
     if (pin !== form.pin2.value) return void (error.textContent = t('pinMismatch'));
     error.textContent = '';
     form.querySelector('button[type=submit]').disabled = true;
-    const res = await send({ type: 'options:setup', pin, settings: readFields(form, defaults) });
-    if (!res || res.type !== 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_SETUP, pin, settings: readFields(form, defaults) });
+    if (!res || res.type !== MSG.WORKER_OK) {
       form.querySelector('button[type=submit]').disabled = false;
       return void (error.textContent = t('setupFailed'));
     }
@@ -216,11 +221,11 @@ function renderLock(st) {
     ev.preventDefault();
     const pin = input.value;
     input.value = '';
-    const res = await send({ type: 'options:unlock', pin });
-    if (res && res.type === 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_UNLOCK, pin });
+    if (res && res.type === MSG.WORKER_OK) {
       clearInterval(waitTimer);
       await afterUnlock(pin, res.evidence);
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       countdown(res.retryIn, !!res.wrong);
     } else {
       msg.className = 'error';
@@ -243,16 +248,16 @@ function renderLock(st) {
     if (!validPin(new1.value)) return void (recoverMsg.textContent = t('pinTooShort'));
     if (new1.value !== new2.value) return void (recoverMsg.textContent = t('pinMismatch'));
     const pin = new1.value;
-    const res = await send({ type: 'options:recover', code: codeInput.value, pin });
-    if (res && res.type === 'worker:ok') {
+    const res = await send({ type: MSG.OPTIONS_RECOVER, code: codeInput.value, pin });
+    if (res && res.type === MSG.WORKER_OK) {
       clearInterval(waitTimer);
       renderRecovery(res.recoveryCode, async () => {
         await afterUnlock(pin, res.evidence);
         notice(t('recoverDone'));
       });
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       recoverMsg.textContent = `${t('recoverWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else recoverMsg.textContent = res && res.error === 'no-recovery' ? t('forgotNoCode') : t('recoverWrong');
+    } else recoverMsg.textContent = res && res.error === ERROR.NO_RECOVERY ? t('forgotNoCode') : t('recoverWrong');
   });
   const reset = h('details', { id: 'forgot' },
     h('summary', {}, t('forgotPin')),
@@ -269,7 +274,7 @@ async function afterUnlock(pin, wrapped) {
   state.evidenceKey = null;
   state.excerpts = new Map();
   if (!wrapped) {
-    const st = await send({ type: 'options:unlock', pin });
+    const st = await send({ type: MSG.OPTIONS_UNLOCK, pin });
     wrapped = st && st.evidence;
   }
   if (wrapped) state.evidenceKey = await openEvidenceKey(pin, wrapped);
@@ -293,7 +298,9 @@ function lockPage(reason) {
 // The page follows the worker's session: when it ends (timeout, "Lock now", another page), lock.
 setInterval(async () => {
   if (!state.unlocked) return;
-  const u = (await chrome.storage.session.get('unlock')).unlock;
+  /** @type {Record<string, any>} */
+  const got = await chrome.storage.session.get('unlock');
+  const u = got.unlock;
   if (!u || u.until <= Date.now()) lockPage(t('lockedAgain'));
   else $('session-text').textContent = t('sessionUntil', [new Date(u.until).toLocaleTimeString()]);
 }, 1000);
@@ -312,8 +319,8 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // ---- main ---------------------------------------------------------------------------------
 
 async function refresh() {
-  const res = await send({ type: 'options:data' });
-  if (!res || res.type !== 'worker:data') {
+  const res = await send({ type: MSG.OPTIONS_DATA });
+  if (!res || res.type !== MSG.WORKER_DATA) {
     lockPage(t('lockedAgain'));
     return false;
   }
@@ -435,7 +442,7 @@ function renderAlerts() {
       h('p', {}, t('tamperExplain')),
       h('button', {
         type: 'button', id: 'tamper-seen',
-        onclick: () => act({ type: 'options:alerts', log: 'tamper', op: 'review', ids: open.map(entryId) }),
+        onclick: () => act({ type: MSG.OPTIONS_ALERTS, log: 'tamper', op: 'review', ids: open.map(entryId) }),
       }, t('tamperSeen'))));
   }
   const notes = health.filter((n) => !n.reviewed);
@@ -446,7 +453,7 @@ function renderAlerts() {
       h('p', {}, t('healthExplain')),
       h('button', {
         type: 'button', id: 'health-seen',
-        onclick: () => act({ type: 'options:alerts', log: 'health', op: 'review', ids: notes.map(entryId) }),
+        onclick: () => act({ type: MSG.OPTIONS_ALERTS, log: 'health', op: 'review', ids: notes.map(entryId) }),
       }, t('tamperSeen'))));
   }
   section.append(h('div', { className: 'levels', id: 'levels-explain' },
@@ -475,7 +482,7 @@ function renderAlerts() {
     h('button', { type: 'button', id: 'export-json', onclick: () => exportReport('json') }, t('exportJson')),
     state.confirmDeleteAll
       ? h('span', {}, t('deleteAllSure'), ' ',
-        h('button', { type: 'button', className: 'danger', id: 'delete-all-yes', onclick: () => { state.confirmDeleteAll = false; act({ type: 'options:alerts', op: 'delete-all' }); } }, t('deleteAllYes')), ' ',
+        h('button', { type: 'button', className: 'danger', id: 'delete-all-yes', onclick: () => { state.confirmDeleteAll = false; act({ type: MSG.OPTIONS_ALERTS, op: 'delete-all' }); } }, t('deleteAllYes')), ' ',
         h('button', { type: 'button', onclick: () => { state.confirmDeleteAll = false; renderMain(); } }, t('cancel')))
       : h('button', { type: 'button', className: 'danger', id: 'delete-all', disabled: !alerts.length, onclick: () => { state.confirmDeleteAll = true; renderMain(); } }, t('deleteAll')));
   section.append(toolbar);
@@ -519,11 +526,11 @@ function alertCard(c) {
     c.sextortion ? firstHour() : null,
     guidance(),
     h('div', { className: 'toolbar' },
-      c.reviewed ? null : h('button', { type: 'button', className: 'review', onclick: () => act({ type: 'options:alerts', op: 'review', ids: c.ids }) }, t('markReviewed')),
+      c.reviewed ? null : h('button', { type: 'button', className: 'review', onclick: () => act({ type: MSG.OPTIONS_ALERTS, op: 'review', ids: c.ids }) }, t('markReviewed')),
       trustedNow ? null : h('button', { type: 'button', className: 'trust', onclick: () => trust(c.site, c.conversation, c.contact) }, t('trustThis')),
       confirming
         ? h('span', { className: 'confirm', role: 'group', 'aria-label': t('deleteSure') }, t('deleteSure'), ' ',
-          h('button', { type: 'button', className: 'danger delete-yes', onclick: () => { state.confirmDelete = ''; act({ type: 'options:alerts', op: 'delete', ids: c.ids }); } }, t('deleteYes')), ' ',
+          h('button', { type: 'button', className: 'danger delete-yes', onclick: () => { state.confirmDelete = ''; act({ type: MSG.OPTIONS_ALERTS, op: 'delete', ids: c.ids }); } }, t('deleteYes')), ' ',
           h('button', { type: 'button', className: 'delete-no', onclick: () => { state.confirmDelete = ''; renderMain(); } }, t('cancel')))
         : h('button', { type: 'button', className: 'delete danger', onclick: () => { state.confirmDelete = c.key; renderMain(); } }, t('delete'))));
 }
@@ -558,6 +565,11 @@ function guidance() {
 }
 
 /** Conversations with an alert or warning per week, the last 8 weeks, as a small SVG bar chart. */
+/** Sets each attribute, in order, as a string. @param {Element} el @param {Record<string, string | number>} attrs */
+function setAttrs(el, attrs) {
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+}
+
 function chart(convs) {
   const WEEK = 7 * 86400000;
   const now = Date.now();
@@ -582,12 +594,12 @@ function chart(convs) {
     const bh = Math.round((counts[i] / max) * 62);
     const x = 10 + i * 51;
     const rect = document.createElementNS(NS, 'rect');
-    for (const [k, v] of [['x', x], ['y', 80 - bh], ['width', 36], ['height', Math.max(bh, 1)], ['fill', '#1d3f72']]) rect.setAttribute(k, String(v));
+    setAttrs(rect, { x, y: 80 - bh, width: 36, height: Math.max(bh, 1), fill: '#1d3f72' });
     const num = document.createElementNS(NS, 'text');
-    for (const [k, v] of [['x', x + 18], ['y', 76 - bh], ['text-anchor', 'middle'], ['font-size', '11']]) num.setAttribute(k, String(v));
+    setAttrs(num, { x: x + 18, y: 76 - bh, 'text-anchor': 'middle', 'font-size': '11' });
     num.textContent = String(counts[i]);
     const lab = document.createElementNS(NS, 'text');
-    for (const [k, v] of [['x', x + 18], ['y', 96], ['text-anchor', 'middle'], ['font-size', '10'], ['fill', '#52606d']]) lab.setAttribute(k, String(v));
+    setAttrs(lab, { x: x + 18, y: 96, 'text-anchor': 'middle', 'font-size': '10', fill: '#52606d' });
     lab.textContent = new Date(w.start + WEEK).toLocaleDateString(UI_LANG, { day: 'numeric', month: 'short' });
     svg.append(rect, num, lab);
   });
@@ -596,7 +608,7 @@ function chart(convs) {
 
 async function act(msg) {
   const res = await send(msg);
-  if (!res || res.type !== 'worker:ok') {
+  if (!res || res.type !== MSG.WORKER_OK) {
     lockPage(t('lockedAgain'));
     return;
   }
@@ -608,16 +620,14 @@ async function trust(site, conversation, label) {
   const settings = state.data.settings;
   const list = settings.trusted[site] || [];
   if (list.some((x) => x.id === conversation) || list.length >= TRUSTED_MAX) return;
-  const res = await send({ type: 'options:save-settings', settings: { ...settings, trusted: { ...settings.trusted, [site]: [...list, { id: conversation, label: String(label || '').slice(0, NAME_MAX) }] } } });
-  if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+  const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: { ...settings, trusted: { ...settings.trusted, [site]: [...list, { id: conversation, label: String(label || '').slice(0, NAME_MAX) }] } } });
+  if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
   await refresh();
   renderMain();
   notice(t('trustedAdded', [label || conversation]));
 }
 
 // ---- export -------------------------------------------------------------------------------
-
-const tamperKind = (e) => String(e.kind || '').replace(/-/g, '_');
 
 /** The report's content, one object: what both the HTML page and the JSON file hold. */
 function reportData() {
@@ -780,8 +790,8 @@ function renderSettings() {
     ev.preventDefault();
     const out = readFields(form, settings);
     for (const k of managedKeys) out[k] = state.data.settings[k]; // the parent's own value is kept under the policy
-    const res = await send({ type: 'options:save-settings', settings: out });
-    if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+    const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: out });
+    if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
     await refresh();
     renderMain();
     notice(res.repaired && res.repaired.length ? t('savedRepaired', [res.repaired.join(', ')]) : t('saved'));
@@ -807,16 +817,16 @@ function changePinForm() {
     ev.preventDefault();
     if (!validPin(n1.value)) return void (msg.textContent = t('pinTooShort'));
     if (n1.value !== n2.value) return void (msg.textContent = t('pinMismatch'));
-    const res = await send({ type: 'options:change-pin', old: old.value, pin: n1.value });
+    const res = await send({ type: MSG.OPTIONS_CHANGE_PIN, old: old.value, pin: n1.value });
     old.value = '';
-    if (res && res.type === 'worker:ok') {
+    if (res && res.type === MSG.WORKER_OK) {
       if (res.evidence) state.evidenceKey = await openEvidenceKey(n1.value, res.evidence);
       n1.value = '';
       n2.value = '';
       msg.textContent = t('pinChanged');
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       msg.textContent = `${t('pinWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else if (res && res.error === 'locked') lockPage(t('lockedAgain'));
+    } else if (res && res.error === ERROR.LOCKED) lockPage(t('lockedAgain'));
     else msg.textContent = t('pinWrongTryAgain');
   });
   return form;
@@ -833,16 +843,16 @@ function recoveryForm() {
       h('button', { type: 'submit', id: 'recovery-new' }, t('recoveryNew')), msg));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const res = await send({ type: 'options:new-recovery', pin: pin.value });
+    const res = await send({ type: MSG.OPTIONS_NEW_RECOVERY, pin: pin.value });
     pin.value = '';
-    if (res && res.type === 'worker:ok') {
+    if (res && res.type === MSG.WORKER_OK) {
       renderRecovery(res.recoveryCode, async () => {
         await refresh();
         renderMain();
       });
-    } else if (res && res.type === 'worker:locked') {
+    } else if (res && res.type === MSG.WORKER_LOCKED) {
       msg.textContent = `${t('pinWrong')} ${t('pinWait', [Math.ceil(res.retryIn / 1000)])}`;
-    } else if (res && res.error === 'locked') lockPage(t('lockedAgain'));
+    } else if (res && res.error === ERROR.LOCKED) lockPage(t('lockedAgain'));
     else msg.textContent = t('pinWrongTryAgain');
   });
   return form;
@@ -855,8 +865,8 @@ function recoveryForm() {
 function renderTrusted() {
   const { settings } = state.data;
   const save = async (trusted) => {
-    const res = await send({ type: 'options:save-settings', settings: { ...settings, trusted } });
-    if (!res || res.type !== 'worker:ok') return lockPage(t('lockedAgain'));
+    const res = await send({ type: MSG.OPTIONS_SAVE_SETTINGS, settings: { ...settings, trusted } });
+    if (!res || res.type !== MSG.WORKER_OK) return lockPage(t('lockedAgain'));
     await refresh();
     renderMain();
   };
@@ -869,8 +879,8 @@ function renderTrusted() {
     : h('p', { id: 'trusted-none' }, t('trustedNone')));
   const seen = h('div', { id: 'seen-list' }, h('p', {}, t('loading')));
   section.append(h('h3', {}, t('trustedSeenTitle')), h('p', {}, t('trustedSeenIntro')), seen);
-  send({ type: 'options:conversations' }).then((res) => {
-    if (!res || res.type !== 'worker:conversations') return;
+  send({ type: MSG.OPTIONS_CONVERSATIONS }).then((res) => {
+    if (!res || res.type !== MSG.WORKER_CONVERSATIONS) return;
     const list = res.list.filter((c) => !(settings.trusted[c.site] || []).some((x) => x.id === c.conversation));
     seen.replaceChildren(list.length ? h('ul', {}, list.map((c) => h('li', { dataset: { site: c.site, id: c.conversation } },
       h('span', { className: 'name' }, c.contact || '–'), ' ', h('span', { className: 'muted' }, `${SITE_LABELS[c.site] || c.site} · ${t('conversationId', [c.conversation])}`), ' ',
@@ -883,15 +893,15 @@ function renderTrusted() {
 // ---- start --------------------------------------------------------------------------------
 
 $('lock-now').addEventListener('click', async () => {
-  await send({ type: 'options:lock' });
+  await send({ type: MSG.OPTIONS_LOCK });
   lockPage(t('lockedNow'));
 });
 
 async function start() {
   localize();
   state.unlocked = false;
-  const st = await send({ type: 'options:state' });
-  if (!st || st.type !== 'worker:state') {
+  const st = await send({ type: MSG.OPTIONS_STATE });
+  if (!st || st.type !== MSG.WORKER_STATE) {
     notice(t('workerDown'));
     return;
   }

@@ -1,7 +1,11 @@
+// @ts-check
 // The popup: on the current tab, whether SafeDM watches this site, whether the site's adapter is
 // reading messages or it fell back to the generic reader, the current conversation's level, and
 // a link to the parent's alert centre (which asks for the PIN). Strings through chrome.i18n.
 import { t, localize } from '../common/i18n.js';
+import '../common/protocol.js';
+
+const { MSG, STATUS } = SafeDMProtocol;
 
 const $ = (id) => document.getElementById(id);
 const LEVEL_KEYS = { none: 'popupLevelNone', watch: 'popupLevelWatch', warn: 'popupLevelWarn', alert: 'popupLevelAlert' };
@@ -19,18 +23,21 @@ async function main() {
   if (!tab) return;
   let status = null;
   try {
-    status = await chrome.tabs.sendMessage(tab.id, { type: 'popup:status' });
+    status = await chrome.tabs.sendMessage(tab.id, { type: MSG.POPUP_STATUS });
   } catch (_) {
     status = null;
   }
   const key = `tab:${tab.id}`;
-  const saved = chrome.storage.session ? (await chrome.storage.session.get(key))[key] : null;
+  /** @type {Record<string, any>} */
+  const got = chrome.storage.session ? await chrome.storage.session.get(key) : {};
+  /** @type {TabStatus | null} */
+  const saved = got[key] || null;
   if (!status) {
     $('site').textContent = t('popupNotWatched');
     return;
   }
   $('site').textContent = t('popupWatching', [status.label]);
-  if (saved && saved.reason && /switched off/i.test(saved.reason)) {
+  if (saved && saved.code === STATUS.SITE_OFF) {
     $('site').textContent = t('popupSiteOff', [status.label]);
     return;
   }

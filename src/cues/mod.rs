@@ -336,6 +336,32 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
         "{FR_IF}",
         "(?:sinon|ou|ou bien|autrement|soit|donc|sans (?:quoi|cela|ca|un|une|le|la|les|votre|ton|ta|reponse)|faute de \\w+|a defaut|dans le cas contraire|en cas de (?:refus|non)|si (?:tu|vous) (?:ne )?(?:\\w+ ){0,3}(?:pas|plus|jamais)|si (?:tu|vous) (?:refuses?|refusez|bloques?|bloquez|me bloques?|me bloquez))",
     ),
+    // French, the other categories. The child's people: `{FR_FAM}` is `{FR_PARENT}` (parents
+    // and whoever minds the child) or a sibling; `{FR_CLOSE}` adds friends, class and teachers.
+    (
+        "{FR_CLOSE}",
+        "(?:{FR_FAM}|amis?|amies?|potes?|copains?|copines?|meilleure? (?:amie?|pote)|bff|groupe|classe|camarades|profs?|professeurs?|cousins?|cousines?)",
+    ),
+    (
+        "{FR_FAM}",
+        "(?:{FR_PARENT}|(?:grand |grande |petit |petite )?(?:freres?|soeurs?))",
+    ),
+    (
+        "{FR_PARENT}",
+        "(?:parents?|mere|maman|mom|pere|papa|darons?|daronne|beau-pere|belle-mere|grand-mere|grand-pere|grand mere|grand pere|grands-parents|grands parents|mamie|papi|papy|nounou|famille|tuteur|tutrice)",
+    ),
+    // "ton", "ta", "tes", and the formal "votre", "vos".
+    ("{FR_TON}", "(?:ton|ta|tes|votre|vos)"),
+    // Another app or channel, beyond `{APP}`.
+    (
+        "{FR_APP}",
+        "(?:{APP}|messenger|sms|texto|teams|viber|wire|session|teamspeak|signal|mp|dm|dms|tel|telephone|portable|appel video|visio|vc prive|vocal prive)",
+    ),
+    // What a stranger offers: game currency, cards, money, devices, clothes.
+    (
+        "{FR_GIFT}",
+        "(?:robux|v-?bucks|vbucks|skins?|pass(?: de combat)?|battle ?pass|nitro|cartes? (?:cadeaux?|steam|psn|google play|amazon|fnac|sephora|prepayee|itunes|xbox|playstation)|cadeaux?|euros?|balles|argent|sous|fric|thune|paypal|lydia|paylib|virement|forfait|recharge|telephone|tel|iphone|portable|console|airpods|codes?|gemmes|coins|pieces|diamants|sub|abonnement|maquillage|parfum|vetements|fringues|baskets|chaussures|sweat|boost)",
+    ),
     // Sextortion (Spanish). The child's images or chats: "tus fotos", "nuestras conversaciones",
     // "lo que me enviaste", "las que ya tengo" (normalised `ya` reads `you`).
     (

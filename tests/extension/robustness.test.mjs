@@ -234,7 +234,7 @@ test('when the adapter stops matching, the generic reader takes over and the sta
     await t.sleep(100);
   }
   assert.equal(st.adapter, 'generic');
-  assert.match(st.reason, /generic reader/);
+  assert.equal(st.code, 'generic-reader', 'the status says why, as a code (common/protocol.js STATUS)');
   // The popup says so too.
   const tabId = await t.evalWorker(h, async (conv) => {
     const all = await chrome.storage.session.get(null);

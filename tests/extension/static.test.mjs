@@ -86,6 +86,36 @@ test('no HTML strings, eval or network APIs in the extension code', () => {
   }
 });
 
+test('message types: named only through common/protocol.js, which content scripts load first and the modules import', async () => {
+  // A quoted 'sender:what' outside protocol.js (comments aside) is a message type spelled out again.
+  const type = /(['"`])(content|options|worker|popup):[a-z-]+\1/;
+  const www = path.join(ROOT, 'www');
+  const code = [...sources, ...files(www)].filter((f) => f.endsWith('.js') && !f.endsWith(path.join('common', 'protocol.js')));
+  assert.ok(code.length > 20, `${code.length} files scanned`);
+  for (const f of code) {
+    const src = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/\s\/\/\s.*$/gm, '');
+    const m = type.exec(src);
+    assert.equal(m, null, `${path.relative(ROOT, f)} spells out ${m && m[0]}: use SafeDMProtocol.MSG`);
+  }
+  assert.equal(manifest.content_scripts[0].js[0], 'common/protocol.js', 'loaded before every content script');
+  await import('../../extension/common/protocol.js');
+  const { MSG, STATUS, ERROR } = globalThis.SafeDMProtocol;
+  assert.ok(Object.isFrozen(globalThis.SafeDMProtocol) && Object.isFrozen(MSG) && Object.isFrozen(STATUS) && Object.isFrozen(ERROR));
+  const values = Object.values(MSG);
+  assert.equal(new Set(values).size, values.length, 'no type twice');
+  for (const [k, v] of Object.entries(MSG)) {
+    assert.match(v, /^(content|options|worker|popup):[a-z-]+$/, k);
+    assert.equal(k, v.replace(/[:-]/g, '_').toUpperCase(), `${k} is named after ${v}`);
+  }
+  // Each type is used somewhere (by its constant), and each module that uses MSG imports protocol.js.
+  const all = code.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  for (const k of Object.keys(MSG)) assert.match(all, new RegExp(`MSG\\.${k}\\b`), `MSG.${k} is used`);
+  for (const f of code) {
+    const src = fs.readFileSync(f, 'utf8');
+    if (/\bSafeDMProtocol\b/.test(src) && /^import /m.test(src)) assert.match(src, /^import '\.\.?\/(\.\.\/)?common\/protocol\.js';$/m, `${path.relative(ROOT, f)} imports protocol.js`);
+  }
+});
+
 test('settings: DEFAULTS validate clean; every bad field is repaired to its default and reported', () => {
   const { settings, repaired } = validateSettings(structuredClone(DEFAULTS));
   assert.deepEqual(repaired, []);
@@ -193,7 +223,7 @@ test('i18n: en, de, es and nl have the same messages, and every key the pages an
     }
   }
   for (const m of JSON.stringify(manifest).matchAll(/__MSG_(\w+)__/g)) assert.ok(en[m[1]], m[1]);
-  const pages = ['options/options.js', 'options/options.html', 'popup/popup.js', 'popup/popup.html', 'background/worker.js']
+  const pages = ['options/options.js', 'options/options.html', 'popup/popup.js', 'popup/popup.html', 'background/worker.js', 'background/alerts.js']
     .map((f) => fs.readFileSync(path.join(EXT_SRC, f), 'utf8')).join('\n');
   const asked = new Set([...pages.matchAll(/\bt\('([A-Za-z0-9_]+)'/g), ...pages.matchAll(/data-i18n="([A-Za-z0-9_]+)"/g)].map((m) => m[1]));
   for (const k of ['age_under10', 'age_10_12', 'age_13_15', 'age_16_17', 'audience_child_hint', 'sens_strict_hint',

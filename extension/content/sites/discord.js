@@ -1,3 +1,4 @@
+// @ts-check
 // Discord direct messages: discord.com/channels/@me/<channelId>.
 // Rows: li#chat-messages-<channelId>-<messageId> in ol[data-list-id="chat-messages"].
 // Direction: nothing in the DOM marks it; the author (carried forward through grouped rows)

@@ -1,3 +1,4 @@
+// @ts-check
 // Instagram direct: www.instagram.com/direct/t/<threadId>/.
 // List: [aria-label^="Messages in conversation with "] (the rest of the label is the contact).
 // Rows: [role="row"]; text: div[dir="auto"]. Direction: the row's hidden heading reads "You sent"

@@ -1,3 +1,4 @@
+// @ts-check
 // Facebook Messenger: www.facebook.com/messages/t/<id> (messenger.com redirects there from 2026;
 // its /t/<id> is kept). Rows: [role="row"] in [role="main"]; text: div[dir="auto"].
 // Direction: the row's sender heading (h5/h4) reads "You sent" for the user's own messages;

@@ -1,3 +1,4 @@
+// @ts-check
 // Reddit chat: chat.reddit.com/room/<roomId> and the floating chat on www.reddit.com.
 // Built on web components with shadow roots (rs-*): rows are div.room-message whose aria-label
 // reads "<user> said <text>"; the list is rs-virtual-scroll; the contact comes from the

@@ -1,3 +1,4 @@
+// @ts-check
 // Snapchat for web: www.snapchat.com/web/<conversationId> (formerly web.snapchat.com).
 // Classes are hashed CSS modules that change with releases: .T1yt2 holds messages and
 // header .nonIntl the sender (greasyfork 536981 v3.1.5); messages are grouped under one sender

@@ -1,3 +1,4 @@
+// @ts-check
 // Telegram Web, both clients.
 // K: web.telegram.org/k/#<peerId|@username>; rows .bubble[data-mid] with data-peer-id and
 //    data-timestamp (Unix seconds); direction .is-out / .is-in; text .message (its .time removed).

@@ -1,3 +1,4 @@
+// @ts-check
 // WhatsApp Web: web.whatsapp.com (no per-chat URL).
 // Rows: [data-id] = "true_|false_<chatJid>_<msgId>": the prefix is the direction (true_ = sent by
 // the user), the JID the conversation, the tail the message id. .message-in/.message-out too.

@@ -1,3 +1,4 @@
+// @ts-check
 // X (Twitter) chat: x.com/i/chat/<id> (XChat) and the older x.com/messages/<id>.
 // Rows: [data-testid="messageEntry"] (legacy DM) and [data-testid^="message-"] rows of XChat;
 // text: [data-testid="tweetText"] / [data-testid="messageText"] / [dir="auto"]. No attribute
