@@ -272,11 +272,11 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     // Whom the child's images would be shown to: the child's own people, or everyone.
     (
         "{AUD}",
-        "(?:(?:your|yours) (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
+        "(?:(?:your|yours) (?:(?:whole|entire|other|own) )?(?:\\w+ )?(?:followers?|friends?|friends? list|followers? list|family|parents?|mum|mom|mother|dad|father|brothers?|sisters?|cousins?|aunts?|uncles?|grandma|grandpa|gran|nan|grandparents?|school\\w*|class|classmates|teachers?|contacts?|group ?chats?|groups?|squad|team|coach|church|neighbou?rs|relatives|principal|boss|girlfriend|boyfriend|crush)|every ?(?:one|body) {YOU} know|every ?(?:one|body) (?:in|on|at|from) (?:your|yours) (?:\\w+ ){0,2}?(?:class|school|group|group ?chats?|followers|friends|contacts|list|snap|snapchat|insta|family|server)|(?:every|each) (?:name|person|contact|follower)|all (?:of )?them|(?:the|{YOUR}) (?:whole )?(?:internet|web)|the (?:\\w+ )?(?:followers|friends|family|parents|classmates|teachers|contacts) of {YOU}|(?:the )?(?:\\w+ ){0,2}(?:group chat|group|chat|page|account|server) of {YOUR})",
     ),
     (
         "{MEDIA}",
-        "(?:pictures?|photos?|selfies?|snaps?|videos?|vids?|clips?|nudes?|screenshots?|screen ?shots?|screen ?recordings?|recordings?|chats?|chat logs?|messages|dms|convos?|conversations?|files|material)",
+        "(?:pictures?|photos?|photographs?|selfies?|snaps?|videos?|vids?|clips?|nudes?|screenshots?|screen ?shots?|screen ?recordings?|recordings?|chats?|chat logs?|messages|dms|convos?|conversations?|files|material)",
     ),
     // Sextortion (German): the child's images or chats, and the child's people.
     (
