@@ -15,8 +15,11 @@ WASM_OPT := node_modules/.bin/wasm-opt
 # set 350 KB for the cue tables and the conversation model; issue 14 allows 1.5 MB in all for the
 # move detector (its weights are 363 KB gzipped at 2^15 buckets x 22 outputs). Issue 15's
 # sextortion rows in five languages (and the French table) took it from 740 to 759 KB: 800 KB now,
-# still well inside issue 14's 1.5 MB; issue 17 (speed) is to win size back.
-WASM_BUDGET_GZ := 800000
+# still well inside issue 14's 1.5 MB; issue 17 (speed) is to win size back. 2026-12-03: French
+# rows for every category (fr.cues 6.7 -> 20.8 KB gzipped), the move detector retrained on 40,000
+# lines (its weights gzip 12 KB larger: fewer zero buckets) and more sextortion rows (4.5 KB) took
+# it to 810 KB: 880 KB now, inside issue 14's 1.5 MB.
+WASM_BUDGET_GZ := 880000
 CHROMIUM := /usr/bin/chromium
 FIREFOX := /usr/bin/firefox-esr
 
