@@ -113,8 +113,10 @@ export function childAlert(site, contact, a, messageId) {
  * told too (audience `both`) it names the site and the contact, as the child's alert does, and the
  * reasons in the browser's language. When only the parent is told it is neutral: no contact, no
  * site, no reason, no word about grooming; the alert centre (behind the PIN) has the rest.
+ * One notification per conversation: a later alert of the same chat (a new category, say)
+ * replaces it rather than stacking another beside it.
  */
-export function notifyParent(site, contact, a, childKnows) {
+export function notifyParent(site, contact, a, childKnows, conversation) {
   if (!chrome.notifications) return;
   const t = (k, subs) => (chrome.i18n && chrome.i18n.getMessage(k, subs)) || k;
   let title;
@@ -129,7 +131,7 @@ export function notifyParent(site, contact, a, childKnows) {
     title = t('notifyNeutralTitle');
     message = t('notifyNeutralBody');
   }
-  chrome.notifications.create(`safedm-${Date.now()}`, {
+  chrome.notifications.create(`safedm-${site}-${conversation}`, {
     type: 'basic',
     iconUrl: chrome.runtime.getURL('icons/icon-128.png'),
     title,

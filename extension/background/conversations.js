@@ -276,7 +276,7 @@ export async function observeBatchInner(msg, sender) {
         const next = childAlert(site, rec.contact, a, id);
         if (!alert || outranks(next, alert)) alert = next;
         if (a.level === 'alert' && tellsParent(settings) && settings.notifyOnThisDevice) {
-          notifyParent(site, rec.contact, a, tellsChild(settings));
+          notifyParent(site, rec.contact, a, tellsChild(settings), conversation);
         }
       }
     }
