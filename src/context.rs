@@ -25,6 +25,7 @@
 //! assert!(!child_side.names_family(normalize("mum is calling brb").as_str()));
 //! ```
 
+use crate::cues::ascii_perl_classes;
 use crate::error::{Error, ErrorKind};
 use regex::Regex;
 
@@ -59,17 +60,15 @@ impl ChildSide {
     pub fn new() -> Result<ChildSide, Error> {
         let names = compact(FAMILY_NAMES);
         let words = compact(ADDRESS_WORDS);
-        let b = r"(?-u:\b)";
         // "ok mum", "thanks grandma", "love you nana": an address word, then the name (one
         // followed by a verb is a subject, checked after the match: see `names_a_subject`).
-        let after_word = format!(r"^[^a-z]*(?:{words})[[:space:],!.]+(?:{names}){b}");
+        let after_word = format!(r"^[^a-z]*(?:{words})[\s,!.]+(?:{names})\b");
         // "mum, can you …", "oma!", "nana?": the name first, then a pause.
-        let name_first = format!(r"^[^a-z]*(?:{names})[[:space:]]*[,!?:]");
+        let name_first = format!(r"^[^a-z]*(?:{names})\s*[,!?:]");
         // "see you sunday, nana", "ok thanks grandma x": the name last, after a pause or a word.
-        let name_last = format!(
-            r"(?:[,!][[:space:]]*|{b}(?:{words})[[:space:]]+)(?:{names})[^a-z]*(?:x+)?[^a-z]*$"
-        );
-        let pattern = format!("{after_word}|{name_first}|{name_last}");
+        let name_last = format!(r"(?:[,!]\s*|\b(?:{words})\s+)(?:{names})[^a-z]*(?:x+)?[^a-z]*$");
+        // ASCII `\b` and `\s`, as in the cue rows (the regex crate's Unicode tables stay out).
+        let pattern = ascii_perl_classes(&format!("{after_word}|{name_first}|{name_last}"));
         let family_address = Regex::new(&pattern)
             .map_err(|e| Error::new(ErrorKind::InvalidCueTable, e.to_string()))?;
         Ok(ChildSide { family_address })

@@ -505,7 +505,7 @@ fn expand(pattern: &str, age: &str) -> String {
 /// `[[:digit:]]`, `\b` → `(?-u:\b)`), which regex compiles without its Unicode tables (the crate's
 /// `unicode-perl` feature is off). Inside a bracketed class the class is spliced in bare
 /// (`[\d.]` → `[[:digit:].]`).
-fn ascii_perl_classes(pattern: &str) -> String {
+pub(crate) fn ascii_perl_classes(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut in_class = false;
     let mut chars = pattern.chars();
